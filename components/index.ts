@@ -1,0 +1,19 @@
+/**
+ * fargatekit: Pulumi components for a containerised web app and its jobs on AWS Fargate.
+ * Every component is built from @pulumi/aws resources, so previews and mocked tests see every child.
+ */
+export { Network, NetworkArgs, NatGateways, ExistingVpcArgs } from "./network";
+export { Registry, RegistryArgs, lifecyclePolicy } from "./registry";
+export { Image, ImageArgs, ImagePlatform, cpuArchitectureOf } from "./image";
+export { Cluster, ClusterArgs, ContainerInsights } from "./cluster";
+export {
+    FargateTaskDefinition, FargateTaskDefinitionArgs, ContainerHealthCheck, CpuArchitecture, LOG_RETENTION_DAYS,
+    HEALTH_CHECK_LIMITS, FARGATE_MAX_STOP_TIMEOUT, taskDefinitionProblems, defaultFamily,
+} from "./task-definition";
+export { WebService, WebServiceArgs, CapacityMode, capacityProviderStrategy, webServiceProblems } from "./web-service";
+export { HttpsArgs, TlsPolicy, TargetHealthCheckArgs, LoadBalancerArgs, TARGET_HEALTH_CHECK_LIMITS } from "./load-balancer";
+export { AutoscalingArgs } from "./autoscaling";
+export { FARGATE_MEMORY_BY_CPU, FARGATE_CPU_VALUES, fargateSizeProblem, assertFargateSize } from "./fargate-sizes";
+export { parseSecretArn, secretReadStatements, SecretSource, SECRET_ARN_FORMS } from "./secrets";
+export { subnetCidr, planSubnets } from "./cidr";
+export { sourceHash } from "./source-hash";

@@ -1,0 +1,174 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { planSubnets } from "./cidr";
+import { COMPONENT_NAME_PATTERN } from "./names";
+
+/** How private subnets reach the internet. */
+export enum NatGateways {
+    /** No NAT gateway: private subnets have no route out; run tasks in public subnets with a public IP. Cheapest. */
+    None = "none",
+    /** One NAT gateway for all AZs: cheaper, but an AZ outage of that gateway cuts every private subnet off. */
+    Single = "single",
+    /** One NAT gateway per AZ: what production wants; each AZ keeps its egress when another fails. */
+    PerAz = "perAz",
+}
+
+/** Adopt a VPC that already exists (for example an `awsx.ec2.Vpc`'s outputs) instead of creating one. */
+export interface ExistingVpcArgs {
+    /** The VPC id. */
+    vpcId: pulumi.Input<string>;
+    /** Public subnet ids (with a route to an internet gateway), in at least two AZs for a load balancer. */
+    publicSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    /** Private subnet ids (with egress through NAT), where tasks run when they get no public IP. */
+    privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+}
+
+export interface NetworkArgs {
+    /**
+     * Adopt an existing VPC; when set, nothing is created and the other arguments are ignored.
+     * @example new Network("net", { existing: { vpcId: vpc.vpcId, publicSubnetIds: vpc.publicSubnetIds, privateSubnetIds: vpc.privateSubnetIds } })
+     */
+    existing?: ExistingVpcArgs;
+    /**
+     * The VPC's IPv4 range. It is cut into 16 equal subnets: public ones first, private ones from the ninth.
+     * @default "10.0.0.0/16"
+     */
+    cidrBlock?: string;
+    /**
+     * How many availability zones to span (the first N the region reports as available).
+     * A load balancer needs at least 2.
+     * @default 2
+     */
+    azCount?: number;
+    /**
+     * NAT strategy for private subnets.
+     * @default NatGateways.None
+     */
+    natGateways?: NatGateways;
+    /** Tags for every resource. */
+    tags?: Record<string, string>;
+}
+
+/**
+ * A VPC across N availability zones with public and private subnets, an internet gateway, route
+ * tables and a NAT strategy; or an existing VPC adopted by ids.
+ */
+export class Network extends pulumi.ComponentResource {
+    public readonly vpcId: pulumi.Output<string>;
+    public readonly publicSubnetIds: pulumi.Output<string[]>;
+    public readonly privateSubnetIds: pulumi.Output<string[]>;
+    /** The AZ of each created subnet, in subnet order (empty for an adopted VPC). */
+    public readonly availabilityZones: pulumi.Output<string[]>;
+    /** Escape hatches: the created VPC and subnets (undefined / empty for an adopted VPC). */
+    public readonly vpc?: aws.ec2.Vpc;
+    public readonly publicSubnets: aws.ec2.Subnet[] = [];
+    public readonly privateSubnets: aws.ec2.Subnet[] = [];
+    public readonly natGateways: aws.ec2.NatGateway[] = [];
+
+    constructor(name: string, args: NetworkArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+        super("fargatekit:index:Network", name, {}, opts);
+        const azCount = args.azCount ?? 2;
+        const cidrBlock = args.cidrBlock ?? "10.0.0.0/16";
+        const nat = args.natGateways ?? NatGateways.None;
+        const problems: string[] = [];
+        if (!COMPONENT_NAME_PATTERN.test(name)) problems.push(`name "${name}" must be lowercase letters, digits and hyphens`);
+        if (!Number.isInteger(azCount) || azCount < 1 || azCount > 8) problems.push(`azCount: got ${azCount}; allowed: an integer 1–8`);
+        if (!Object.values(NatGateways).includes(nat)) problems.push(`natGateways: got "${nat}"; allowed: ${Object.values(NatGateways).join(", ")}`);
+        let plan: ReturnType<typeof planSubnets> | undefined;
+        if (!args.existing) {
+            try {
+                plan = planSubnets(cidrBlock, Math.min(Math.max(azCount, 1), 8));
+            } catch (e) {
+                problems.push(`cidrBlock: ${(e as Error).message}`);
+            }
+        }
+        if (problems.length > 0) throw new Error(`Network "${name}": ${problems.join("; ")}`);
+
+        if (args.existing) {
+            this.vpcId = pulumi.output(args.existing.vpcId);
+            this.publicSubnetIds = pulumi.output(args.existing.publicSubnetIds);
+            this.privateSubnetIds = pulumi.output(args.existing.privateSubnetIds);
+            this.availabilityZones = pulumi.output([]);
+            this.registerOutputs({ vpcId: this.vpcId, publicSubnetIds: this.publicSubnetIds, privateSubnetIds: this.privateSubnetIds });
+            return;
+        }
+
+        const parent = { parent: this };
+        const tags = args.tags ?? {};
+        // Only AZs (not Local/Wavelength zones) that are available; subnets take the first N in order.
+        const zones = aws.getAvailabilityZonesOutput({ state: "available", filters: [{ name: "zone-type", values: ["availability-zone"] }] }, parent);
+        const azNames = Array.from({ length: azCount }, (_, i) =>
+            zones.names.apply((names) => {
+                if (names.length < azCount) throw new Error(`Network "${name}": azCount ${azCount} but the region has only ${names.length} available AZs`);
+                return names[i];
+            }),
+        );
+
+        const vpc = new aws.ec2.Vpc(`${name}-vpc`, {
+            cidrBlock,
+            enableDnsHostnames: true, // needed for ECS Exec / interface endpoints and private DNS
+            enableDnsSupport: true,
+            tags: { ...tags, Name: `${name}-vpc` },
+        }, parent);
+        this.vpc = vpc;
+        const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: { ...tags, Name: `${name}-igw` } }, parent);
+
+        const publicRt = new aws.ec2.RouteTable(`${name}-public`, {
+            vpcId: vpc.id,
+            routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }],
+            tags: { ...tags, Name: `${name}-public` },
+        }, parent);
+
+        for (let i = 0; i < azCount; i++) {
+            const subnet = new aws.ec2.Subnet(`${name}-public-${i}`, {
+                vpcId: vpc.id,
+                cidrBlock: plan!.publicCidrs[i],
+                availabilityZone: azNames[i],
+                // Tasks get public IPs through ECS's assignPublicIp, not through the subnet default.
+                mapPublicIpOnLaunch: false,
+                tags: { ...tags, Name: `${name}-public-${i}`, tier: "public" },
+            }, parent);
+            new aws.ec2.RouteTableAssociation(`${name}-public-${i}`, { subnetId: subnet.id, routeTableId: publicRt.id }, parent);
+            this.publicSubnets.push(subnet);
+        }
+
+        const natCount = nat === NatGateways.PerAz ? azCount : nat === NatGateways.Single ? 1 : 0;
+        for (let i = 0; i < natCount; i++) {
+            const eip = new aws.ec2.Eip(`${name}-nat-${i}`, { domain: "vpc", tags: { ...tags, Name: `${name}-nat-${i}` } }, parent);
+            this.natGateways.push(new aws.ec2.NatGateway(`${name}-nat-${i}`, {
+                allocationId: eip.id,
+                subnetId: this.publicSubnets[i].id,
+                tags: { ...tags, Name: `${name}-nat-${i}` },
+            }, { parent: this, dependsOn: [igw] }));
+        }
+
+        for (let i = 0; i < azCount; i++) {
+            const subnet = new aws.ec2.Subnet(`${name}-private-${i}`, {
+                vpcId: vpc.id,
+                cidrBlock: plan!.privateCidrs[i],
+                availabilityZone: azNames[i],
+                mapPublicIpOnLaunch: false,
+                tags: { ...tags, Name: `${name}-private-${i}`, tier: "private" },
+            }, parent);
+            const gateway = this.natGateways[Math.min(i, natCount - 1)];
+            const rt = new aws.ec2.RouteTable(`${name}-private-${i}`, {
+                vpcId: vpc.id,
+                routes: gateway ? [{ cidrBlock: "0.0.0.0/0", natGatewayId: gateway.id }] : [],
+                tags: { ...tags, Name: `${name}-private-${i}` },
+            }, parent);
+            new aws.ec2.RouteTableAssociation(`${name}-private-${i}`, { subnetId: subnet.id, routeTableId: rt.id }, parent);
+            this.privateSubnets.push(subnet);
+        }
+
+        this.vpcId = vpc.id;
+        this.publicSubnetIds = pulumi.all(this.publicSubnets.map((s) => s.id));
+        this.privateSubnetIds = pulumi.all(this.privateSubnets.map((s) => s.id));
+        this.availabilityZones = pulumi.all(azNames);
+        this.registerOutputs({
+            vpcId: this.vpcId,
+            publicSubnetIds: this.publicSubnetIds,
+            privateSubnetIds: this.privateSubnetIds,
+            availabilityZones: this.availabilityZones,
+        });
+    }
+}

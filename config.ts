@@ -1,0 +1,280 @@
+/**
+ * The stack configuration: one schema for `Pulumi.<stack>.yaml`, validated whole before the first
+ * resource is registered. Every problem is reported at once, each naming its key, the value given
+ * and what is allowed; unknown keys are refused with a did-you-mean.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import {
+    CapacityMode, ContainerInsights, fargateSizeProblem, HEALTH_CHECK_LIMITS, ImagePlatform, LOG_RETENTION_DAYS, NatGateways,
+    parseSecretArn, SECRET_ARN_FORMS, TARGET_HEALTH_CHECK_LIMITS, TlsPolicy,
+} from "fargatekit";
+
+const int = (lo: number, hi: number) => z.number().int().min(lo).max(hi);
+const enumOf = <T extends Record<string, string>>(e: T) => z.enum(Object.values(e) as [string, ...string[]]) as unknown as z.ZodType<T[keyof T]>;
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a valid environment variable name");
+
+/** Where the service's tasks run: public subnets with public IPs (no NAT needed) or private ones behind NAT. */
+export enum TaskSubnets {
+    Public = "public",
+    Private = "private",
+}
+
+const network = z.strictObject({
+    /** The VPC's IPv4 range. */
+    cidrBlock: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/(1[6-9]|2[0-4])$/, "must be an IPv4 CIDR block from /16 to /24").default("10.0.0.0/16"),
+    /** Availability zones to span; a load balancer needs at least 2. */
+    azCount: int(2, 6).default(2),
+    natGateways: enumOf(NatGateways).default(NatGateways.None),
+});
+
+const registry = z.strictObject({
+    forceDelete: z.boolean().default(false),
+    keepTaggedImages: int(1, 1000).default(30),
+});
+
+const image = z.strictObject({
+    /** Build context, relative to the project directory. */
+    context: z.string().min(1).default("app"),
+    dockerfile: z.string().min(1).default("Dockerfile"),
+    platform: enumOf(ImagePlatform).default(ImagePlatform.LinuxAmd64),
+});
+
+const cluster = z.strictObject({
+    containerInsights: enumOf(ContainerInsights).default(ContainerInsights.Enabled),
+});
+
+const healthCheck = z.strictObject({
+    path: z.string().regex(/^\/[\x21-\x7e]{0,1023}$/, 'must start with "/"').default("/health"),
+    interval: int(...TARGET_HEALTH_CHECK_LIMITS.interval).default(10),
+    timeout: int(...TARGET_HEALTH_CHECK_LIMITS.timeout).default(5),
+    healthyThreshold: int(...TARGET_HEALTH_CHECK_LIMITS.healthyThreshold).default(2),
+    unhealthyThreshold: int(...TARGET_HEALTH_CHECK_LIMITS.unhealthyThreshold).default(3),
+    matcher: z.string().regex(/^([2-4]\d\d)([-,]([2-4]\d\d))*$/, 'must be HTTP codes 200–499 like "200" or "200-299"').default("200"),
+});
+
+const containerHealthCheck = z.strictObject({
+    interval: int(...HEALTH_CHECK_LIMITS.interval).default(10),
+    timeout: int(...HEALTH_CHECK_LIMITS.timeout).default(5),
+    retries: int(...HEALTH_CHECK_LIMITS.retries).default(3),
+    startPeriod: int(...HEALTH_CHECK_LIMITS.startPeriod).default(10),
+});
+
+const autoscaling = z.strictObject({
+    minCount: int(0, 1000),
+    maxCount: int(1, 1000),
+    cpuTarget: z.number().min(1).max(100).default(60),
+    memoryTarget: z.number().min(1).max(100).optional(),
+    requestsPerTarget: int(1, 1_000_000).optional(),
+    scaleInCooldown: int(0, 3600).default(300),
+    scaleOutCooldown: int(0, 3600).default(60),
+});
+
+const logRetention = z.number().refine((v) => (LOG_RETENTION_DAYS as readonly number[]).includes(v), {
+    message: `must be one of ${LOG_RETENTION_DAYS.join(", ")}`,
+});
+
+const service = z.strictObject({
+    cpu: z.number().int().default(256),
+    memory: z.number().int().default(512),
+    port: int(1, 65535).default(8080),
+    desiredCount: int(0, 1000).default(1),
+    capacity: enumOf(CapacityMode).default(CapacityMode.Fargate),
+    /** Defaults to private when the network has NAT gateways, public otherwise. */
+    subnets: enumOf(TaskSubnets).optional(),
+    environment: z.record(envName, z.string()).default({}),
+    /** Variable name → full ARN of a Secrets Manager secret (optionally `:json-key::`) or SSM parameter. */
+    secrets: z.record(envName, z.string()).default({}),
+    logRetentionDays: logRetention.default(30),
+    exec: z.boolean().default(false),
+    readonlyRootFilesystem: z.boolean().optional(),
+    stopTimeout: int(2, 120).default(30),
+    deregistrationDelay: int(0, 3600).default(30),
+    healthCheckGracePeriod: int(0, 7200).default(30),
+    healthCheck: healthCheck.default(healthCheck.parse({})),
+    containerHealthCheck: containerHealthCheck.default(containerHealthCheck.parse({})),
+    autoscaling: autoscaling.optional(),
+});
+
+const loadBalancer = z.strictObject({
+    deletionProtection: z.boolean().default(false),
+    accessLogs: z.boolean().default(false),
+    accessLogsExpireDays: int(1, 3650).default(90),
+    idleTimeout: int(1, 4000).default(60),
+});
+
+const https = z.strictObject({
+    certificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/, "must be arn:aws:acm:<region>:<account>:certificate/<uuid>").optional(),
+    domain: z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a lowercase DNS name such as app.example.com").optional(),
+    hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, "must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ").optional(),
+    tlsPolicy: enumOf(TlsPolicy).default(TlsPolicy.Tls13And12),
+});
+
+/** Every key the project namespace accepts, each with its schema. */
+export const configSchema = {
+    network: network.default(network.parse({})),
+    registry: registry.default(registry.parse({})),
+    image: image.default(image.parse({})),
+    cluster: cluster.default(cluster.parse({})),
+    service: service.default(service.parse({})),
+    loadBalancer: loadBalancer.default(loadBalancer.parse({})),
+    https: https.optional(),
+    /** Keep stateful resources (image repository, log groups, access logs) in AWS on destroy. */
+    retainOnDelete: z.boolean().default(false),
+    /** Tags for every resource. */
+    tags: z.record(z.string(), z.string()).default({}),
+};
+
+type Schema = typeof configSchema;
+export type StackConfig = { [K in keyof Schema]: z.output<Schema[K]> } & { project: string; stack: string };
+
+/** An invalid configuration; `problems` holds one line per problem. */
+export class ConfigError extends Error {
+    constructor(public readonly stack: string, public readonly problems: string[]) {
+        super(`Invalid configuration for stack "${stack}" (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n  - ${problems.join("\n  - ")}`);
+        this.name = "ConfigError";
+    }
+}
+
+function levenshtein(a: string, b: string): number {
+    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
+    for (let j = 1; j <= b.length; j++) d[0][j] = j;
+    for (let i = 1; i <= a.length; i++) {
+        for (let j = 1; j <= b.length; j++) {
+            d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
+        }
+    }
+    return d[a.length][b.length];
+}
+
+/** The closest known key, when it is close enough to be a typo. */
+export function didYouMean(given: string, known: readonly string[]): string | undefined {
+    let best: string | undefined;
+    let bestDistance = Infinity;
+    for (const k of known) {
+        const dist = levenshtein(given, k);
+        if (dist < bestDistance) [best, bestDistance] = [k, dist];
+    }
+    return best !== undefined && bestDistance <= Math.max(2, Math.floor(given.length / 3)) ? best : undefined;
+}
+
+/** The object schema's keys at a path inside a top-level key's schema (for did-you-mean). */
+function knownKeysAt(schema: z.ZodType, path: PropertyKey[]): string[] {
+    let s: any = schema;
+    const unwrap = () => {
+        while (s && (s instanceof z.ZodOptional || s instanceof z.ZodDefault || s instanceof z.ZodNullable)) s = s.unwrap();
+    };
+    unwrap();
+    for (const seg of path) {
+        if (s instanceof z.ZodObject) s = (s.shape as Record<string, z.ZodType>)[String(seg)];
+        else if (s instanceof z.ZodArray) s = s.element;
+        else if (s instanceof z.ZodRecord) s = s.valueType;
+        else return [];
+        unwrap();
+    }
+    return s instanceof z.ZodObject ? Object.keys(s.shape) : [];
+}
+
+function valueAt(value: unknown, path: PropertyKey[]): unknown {
+    return path.reduce<unknown>((v, seg) => (v !== null && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[seg] : undefined), value);
+}
+
+const show = (v: unknown) => (v === undefined ? "nothing" : JSON.stringify(v));
+
+/** Parses a raw Pulumi config value: structured values arrive as JSON, plain ones as strings. */
+function parseRaw(raw: string): unknown {
+    try {
+        return JSON.parse(raw);
+    } catch {
+        return raw;
+    }
+}
+
+/**
+ * Validates raw config (the project's keys without the `<project>:` prefix) into a StackConfig,
+ * or throws a ConfigError listing every problem.
+ */
+export function parseConfig(raw: Record<string, unknown>, project: string, stack: string, extraKeys: Record<string, z.ZodType> = {}): StackConfig {
+    const schema: Record<string, z.ZodType> = { ...configSchema, ...extraKeys };
+    const problems: string[] = [];
+    const known = Object.keys(schema);
+    for (const key of Object.keys(raw)) {
+        if (!(key in schema)) {
+            const hint = didYouMean(key, known);
+            problems.push(`${project}:${key}: unknown key${hint ? `; did you mean "${project}:${hint}"?` : ""} Known keys: ${known.join(", ")}`);
+        }
+    }
+    const out: Record<string, unknown> = { project, stack };
+    for (const [key, keySchema] of Object.entries(schema)) {
+        const result = keySchema.safeParse(raw[key]);
+        if (result.success) {
+            out[key] = result.data;
+            continue;
+        }
+        for (const issue of result.error.issues) {
+            const where = [`${project}:${key}`, ...issue.path.map(String)].join(".");
+            if (issue.code === "unrecognized_keys") {
+                const keys = knownKeysAt(keySchema, issue.path);
+                for (const k of issue.keys) {
+                    const hint = didYouMean(k, keys);
+                    problems.push(`${where}.${k}: unknown key${hint ? `; did you mean "${hint}"?` : ""} Allowed: ${keys.join(", ")}`);
+                }
+            } else {
+                problems.push(`${where}: ${issue.message}; got ${show(valueAt(raw[key], issue.path))}`);
+            }
+        }
+    }
+    if (problems.length === 0) problems.push(...crossFieldProblems(out as StackConfig));
+    if (problems.length > 0) throw new ConfigError(stack, problems);
+    return out as StackConfig;
+}
+
+/** Rules that involve more than one key. */
+export function crossFieldProblems(c: StackConfig): string[] {
+    const p: string[] = [];
+    const k = (key: string) => `${c.project}:${key}`;
+    const s = c.service;
+    const size = fargateSizeProblem(s.cpu, s.memory);
+    if (size) p.push(`${k("service.cpu")}/${k("service.memory")}: got ${s.cpu}/${s.memory}; ${size}`);
+    if (s.autoscaling) {
+        const a = s.autoscaling;
+        if (a.minCount > a.maxCount) p.push(`${k("service.autoscaling")}: minCount ${a.minCount} is greater than maxCount ${a.maxCount}`);
+        if (s.desiredCount < a.minCount || s.desiredCount > a.maxCount) {
+            p.push(`${k("service.desiredCount")}: got ${s.desiredCount}; must lie between autoscaling.minCount ${a.minCount} and autoscaling.maxCount ${a.maxCount}`);
+        }
+    }
+    if (s.healthCheck.timeout >= s.healthCheck.interval) {
+        p.push(`${k("service.healthCheck.timeout")}: got ${s.healthCheck.timeout}; must be less than healthCheck.interval (${s.healthCheck.interval})`);
+    }
+    if (s.containerHealthCheck.timeout >= s.containerHealthCheck.interval) {
+        p.push(`${k("service.containerHealthCheck.timeout")}: got ${s.containerHealthCheck.timeout}; must be less than containerHealthCheck.interval (${s.containerHealthCheck.interval})`);
+    }
+    for (const [name, valueFrom] of Object.entries(s.secrets)) {
+        if (!parseSecretArn(valueFrom)) p.push(`${k(`service.secrets.${name}`)}: got "${valueFrom}"; allowed: ${SECRET_ARN_FORMS}`);
+        if (name in s.environment) p.push(`${k(`service.secrets.${name}`)}: also set in service.environment; a variable comes from one place`);
+    }
+    if (s.exec && s.readonlyRootFilesystem === true) {
+        p.push(`${k("service.readonlyRootFilesystem")}: got true with service.exec true; ECS Exec needs a writable root filesystem (its agent writes there). Turn one off.`);
+    }
+    if (s.subnets === TaskSubnets.Private && c.network.natGateways === NatGateways.None) {
+        p.push(`${k("service.subnets")}: got "private" with network.natGateways "none"; tasks in private subnets need a NAT gateway ("single" or "perAz") to pull images, or use "public"`);
+    }
+    if (c.https) {
+        if (!c.https.certificateArn && !c.https.domain) p.push(`${k("https")}: needs certificateArn or domain (with hostedZoneId)`);
+        if (c.https.certificateArn && c.https.domain) p.push(`${k("https")}: give certificateArn or domain, not both`);
+        if (c.https.domain && !c.https.hostedZoneId) p.push(`${k("https.hostedZoneId")}: required with https.domain "${c.https.domain}"`);
+    }
+    return p;
+}
+
+/** Reads and validates the current stack's configuration from the Pulumi engine. */
+export function loadConfig(extraKeys: Record<string, z.ZodType> = {}): StackConfig {
+    const project = pulumi.getProject();
+    const stack = pulumi.getStack();
+    const raw: Record<string, unknown> = {};
+    for (const [fullKey, value] of Object.entries(pulumi.runtime.allConfig())) {
+        const sep = fullKey.indexOf(":");
+        if (fullKey.slice(0, sep) === project) raw[fullKey.slice(sep + 1)] = parseRaw(value);
+    }
+    return parseConfig(raw, project, stack, extraKeys);
+}

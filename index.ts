@@ -1,0 +1,89 @@
+/**
+ * The program: load the stack's config (validated whole, before any resource), compose the
+ * components, export what people need. Run with `pulumi up --stack dev|prod`.
+ */
+import * as path from "node:path";
+import { Cluster, cpuArchitectureOf, CpuArchitecture, Image, Network, NatGateways, Registry, WebService } from "fargatekit";
+import { loadConfig, StackConfig, TaskSubnets } from "./config";
+
+/** Builds one environment from its config; returns the stack outputs. */
+function createEnvironment(config: StackConfig) {
+    const tags = { project: config.project, stack: config.stack, "managed-by": "pulumi", ...config.tags };
+    const retain = config.retainOnDelete;
+
+    const network = new Network("net", { ...config.network, tags });
+    const registry = new Registry("app", { ...config.registry, retainOnDelete: retain, tags });
+    const image = new Image("app", {
+        repositoryUrl: registry.repositoryUrl,
+        registryId: registry.registryId,
+        context: path.resolve(__dirname, config.image.context),
+        dockerfile: config.image.dockerfile,
+        platform: config.image.platform,
+    });
+    const cluster = new Cluster("main", { containerInsights: config.cluster.containerInsights, tags });
+
+    const s = config.service;
+    const taskSubnets = s.subnets ?? (config.network.natGateways === NatGateways.None ? TaskSubnets.Public : TaskSubnets.Private);
+    const web = new WebService("web", {
+        clusterArn: cluster.clusterArn,
+        clusterName: cluster.clusterName,
+        vpcId: network.vpcId,
+        loadBalancerSubnetIds: network.publicSubnetIds,
+        taskSubnetIds: taskSubnets === TaskSubnets.Public ? network.publicSubnetIds : network.privateSubnetIds,
+        assignPublicIp: taskSubnets === TaskSubnets.Public,
+        task: {
+            image: image.imageRef,
+            cpu: s.cpu,
+            memory: s.memory,
+            port: s.port,
+            cpuArchitecture: cpuArchitectureOf(config.image.platform) as CpuArchitecture,
+            repositoryArn: registry.repositoryArn,
+            environment: {
+                PORT: String(s.port),
+                STACK: config.stack,
+                APP_VERSION: image.tag,
+                ...s.environment,
+            },
+            secrets: s.secrets,
+            logRetentionDays: s.logRetentionDays,
+            retainLogsOnDelete: retain,
+            readonlyRootFilesystem: s.readonlyRootFilesystem,
+            stopTimeout: s.stopTimeout,
+            // The image has no curl; app/ ships a tiny Node health probe.
+            healthCheck: { command: ["CMD", "node", "dist/healthcheck.js"], ...s.containerHealthCheck },
+            tags,
+        },
+        desiredCount: s.desiredCount,
+        capacity: s.capacity,
+        healthCheck: s.healthCheck,
+        deregistrationDelay: s.deregistrationDelay,
+        healthCheckGracePeriod: s.healthCheckGracePeriod,
+        enableExecuteCommand: s.exec,
+        https: config.https,
+        loadBalancer: {
+            deletionProtection: config.loadBalancer.deletionProtection,
+            accessLogs: config.loadBalancer.accessLogs,
+            accessLogsExpireDays: config.loadBalancer.accessLogsExpireDays,
+            retainAccessLogsOnDelete: retain,
+            idleTimeout: config.loadBalancer.idleTimeout,
+        },
+        autoscaling: s.autoscaling,
+        tags,
+    });
+
+    return {
+        url: web.url,
+        clusterName: cluster.clusterName,
+        serviceName: web.serviceName,
+        repositoryUrl: registry.repositoryUrl,
+        imageRef: image.imageRef,
+        logGroupName: web.logGroupName,
+        vpcId: network.vpcId,
+    };
+}
+
+/**
+ * Pulumi calls the exported function and takes its result as the stack outputs. Config is loaded
+ * (and refused, with every problem listed) inside it, before the first resource is registered.
+ */
+export = async () => createEnvironment(loadConfig());

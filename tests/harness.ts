@@ -1,0 +1,239 @@
+/**
+ * The one mock harness: runs the real program (index.ts) under the Pulumi SDK's mock engine with a
+ * given stack config, and records every resource with its inputs, resource options and the
+ * invokes it made. Nothing here needs AWS, Docker or the Pulumi CLI.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { parse as parseYaml } from "yaml";
+
+export const ACCOUNT = "123456789012";
+export const REGION = "us-east-1";
+export const PROJECT = "webapp";
+export const AZS = ["us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d"];
+
+export interface RecordedResource {
+    type: string;
+    name: string;
+    inputs: Record<string, any>;
+    state: Record<string, any>;
+    id: string;
+    /** Logical names of the resources it depends on explicitly (`dependsOn`). */
+    dependsOn: string[];
+    /** The parent's logical name, if any. */
+    parent?: string;
+    parentType?: string;
+    ignoreChanges: string[];
+    retainOnDelete: boolean;
+    protect: boolean;
+}
+
+export interface ProgramRun {
+    resources: RecordedResource[];
+    outputs: Record<string, unknown>;
+    invokes: string[];
+}
+
+const hex = (s: string, n: number) => createHash("sha256").update(s).digest("hex").slice(0, n);
+/** What Pulumi's auto-naming would make of a logical name (7 random characters in reality). */
+export const physicalName = (name: string) => `${name}-${hex(name, 7)}`;
+
+function outputsFor(type: string, name: string, inputs: Record<string, any>): { id: string; state: Record<string, any> } {
+    const phys = inputs.name ?? physicalName(name);
+    const arn = (service: string, resource: string) => `arn:aws:${service}:${REGION}:${ACCOUNT}:${resource}`;
+    const base = { ...inputs };
+    switch (type) {
+        case "aws:ec2/vpc:Vpc": return { id: `vpc-${hex(name, 17)}`, state: { ...base, arn: arn("ec2", `vpc/vpc-${hex(name, 17)}`) } };
+        case "aws:ec2/subnet:Subnet": return { id: `subnet-${hex(name, 17)}`, state: base };
+        case "aws:ec2/securityGroup:SecurityGroup": return { id: `sg-${hex(name, 17)}`, state: { ...base, name: phys, arn: arn("ec2", `security-group/sg-${hex(name, 17)}`) } };
+        case "aws:ec2/internetGateway:InternetGateway": return { id: `igw-${hex(name, 17)}`, state: base };
+        case "aws:ec2/natGateway:NatGateway": return { id: `nat-${hex(name, 17)}`, state: base };
+        case "aws:ec2/eip:Eip": return { id: `eipalloc-${hex(name, 17)}`, state: { ...base, publicIp: "203.0.113.10" } };
+        case "aws:ec2/routeTable:RouteTable": return { id: `rtb-${hex(name, 17)}`, state: base };
+        case "aws:ecr/repository:Repository": return {
+            id: phys,
+            state: { ...base, name: phys, arn: arn("ecr", `repository/${phys}`), registryId: ACCOUNT, repositoryUrl: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/${phys}` },
+        };
+        case "docker:index/image:Image": {
+            const repo = String(inputs.imageName).replace(/:[^:/]+$/, "");
+            return { id: `${repo}@sha256:${hex(inputs.imageName, 64)}`, state: { ...base, repoDigest: `${repo}@sha256:${hex(inputs.imageName, 64)}` } };
+        }
+        case "aws:ecs/cluster:Cluster": return { id: arn("ecs", `cluster/${phys}`), state: { ...base, name: phys, arn: arn("ecs", `cluster/${phys}`) } };
+        case "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders": return { id: String(inputs.clusterName), state: base };
+        case "aws:ecs/taskDefinition:TaskDefinition": return {
+            id: inputs.family,
+            state: { ...base, arn: arn("ecs", `task-definition/${inputs.family}:1`), arnWithoutRevision: arn("ecs", `task-definition/${inputs.family}`), revision: 1 },
+        };
+        case "aws:ecs/service:Service": return { id: arn("ecs", `service/${phys}`), state: { ...base, name: phys } };
+        case "aws:iam/role:Role": return { id: phys, state: { ...base, name: phys, arn: `arn:aws:iam::${ACCOUNT}:role/${phys}` } };
+        case "aws:cloudwatch/logGroup:LogGroup": return { id: phys, state: { ...base, name: phys, arn: arn("logs", `log-group:${phys}`) } };
+        case "aws:lb/loadBalancer:LoadBalancer": {
+            const suffix = `app/${phys}/${hex(name, 16)}`;
+            return { id: arn("elasticloadbalancing", `loadbalancer/${suffix}`), state: { ...base, name: phys, arn: arn("elasticloadbalancing", `loadbalancer/${suffix}`), arnSuffix: suffix, dnsName: `${phys}-1234567890.${REGION}.elb.amazonaws.com`, zoneId: "Z35SXDOTRQ7X7K" } };
+        }
+        case "aws:lb/targetGroup:TargetGroup": {
+            const suffix = `targetgroup/${phys}/${hex(name, 16)}`;
+            return { id: arn("elasticloadbalancing", suffix), state: { ...base, name: phys, arn: arn("elasticloadbalancing", suffix), arnSuffix: suffix } };
+        }
+        case "aws:lb/listener:Listener": return { id: arn("elasticloadbalancing", `listener/app/${hex(name, 8)}`), state: { ...base, arn: arn("elasticloadbalancing", `listener/app/${hex(name, 8)}`) } };
+        case "aws:acm/certificate:Certificate": return {
+            id: arn("acm", `certificate/${hex(name, 8)}-aaaa-bbbb-cccc-${hex(name, 12)}`),
+            state: {
+                ...base,
+                arn: arn("acm", `certificate/${hex(name, 8)}-aaaa-bbbb-cccc-${hex(name, 12)}`),
+                domainValidationOptions: [{ domainName: inputs.domainName, resourceRecordName: `_${hex(name, 32)}.${inputs.domainName}.`, resourceRecordType: "CNAME", resourceRecordValue: `_${hex(name + "v", 32)}.acm-validations.aws.` }],
+            },
+        };
+        case "aws:acm/certificateValidation:CertificateValidation": return { id: String(inputs.certificateArn), state: base };
+        case "aws:route53/record:Record": return { id: `${inputs.zoneId}_${inputs.name}_${inputs.type}`, state: { ...base, fqdn: String(inputs.name).replace(/\.$/, "") } };
+        case "aws:s3/bucket:Bucket": return { id: phys, state: { ...base, bucket: phys, arn: `arn:aws:s3:::${phys}` } };
+        default: return { id: `${name}-id`, state: { ...base, arn: base.arn ?? arn(type.split(":")[1]?.split("/")[0] ?? "x", `${name}`) } };
+    }
+}
+
+function answerInvoke(token: string, args: Record<string, any>): Record<string, any> {
+    switch (token) {
+        case "aws:index/getAvailabilityZones:getAvailabilityZones": return { names: AZS, zoneIds: AZS.map((_, i) => `use1-az${i + 1}`), id: REGION };
+        case "aws:index/getCallerIdentity:getCallerIdentity": return { accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/ci`, userId: "AIDAEXAMPLE", id: ACCOUNT };
+        case "aws:index/getRegion:getRegion": return { name: REGION, region: REGION, id: REGION, endpoint: `ec2.${REGION}.amazonaws.com`, description: "US East (N. Virginia)" };
+        case "aws:index/getPartition:getPartition": return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws", reverseDnsPrefix: "com.amazonaws" };
+        case "aws:ecr/getAuthorizationToken:getAuthorizationToken": return { userName: "AWS", password: "mock-token", authorizationToken: "QVdTOm1vY2stdG9rZW4=", proxyEndpoint: `https://${args.registryId ?? ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com`, expiresAt: "2099-01-01T00:00:00Z", id: REGION };
+        case "aws:elb/getServiceAccount:getServiceAccount": return { arn: "arn:aws:iam::127311923021:root", id: "127311923021" };
+        default: throw new Error(`the mock harness does not answer invoke ${token}; add a realistic answer to tests/harness.ts`);
+    }
+}
+
+/** Reads a stack file's config section into `{ "<project>:<key>": value }`. */
+export function readStackConfig(stack: string): Record<string, unknown> {
+    const text = readFileSync(path.join(__dirname, "..", `Pulumi.${stack}.yaml`), "utf8");
+    return parseStackYaml(text);
+}
+
+/** The program's config keys (without the project prefix) of a stack file. */
+export function projectConfig(stack: string): Record<string, any> {
+    const all = readStackConfig(stack);
+    const out: Record<string, any> = {};
+    for (const [k, v] of Object.entries(all)) if (k.startsWith(`${PROJECT}:`)) out[k.slice(PROJECT.length + 1)] = v;
+    return out;
+}
+
+function parseStackYaml(text: string): Record<string, unknown> {
+    const doc = parseYaml(text) as { config?: Record<string, unknown> };
+    return doc?.config ?? {};
+}
+
+let running: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs index.ts for `stack` with `config` (project keys without prefix; other namespaces with theirs)
+ * and returns every resource registered and the resolved stack outputs. Runs are serialised: the
+ * SDK's mock engine is process-wide.
+ */
+export function runProgram(stack: string, config: Record<string, unknown>): Promise<ProgramRun> {
+    const run = running.then(() => runOnce(stack, config));
+    running = run.catch(() => undefined);
+    return run;
+}
+
+async function runOnce(stack: string, config: Record<string, unknown>): Promise<ProgramRun> {
+    const resources: RecordedResource[] = [];
+    const invokes: string[] = [];
+    const meta = new Map<pulumi.Resource, { type: string; name: string }>();
+    const optsByKey = new Map<string, pulumi.ResourceOptions & { parent?: pulumi.Resource }>();
+
+    await pulumi.runtime.setMocks({
+        newResource(args) {
+            const { id, state } = outputsFor(args.type, args.name, args.inputs);
+            const opts = optsByKey.get(`${args.type}::${args.name}`) ?? {};
+            const deps = Array.isArray(opts.dependsOn) ? (opts.dependsOn as pulumi.Resource[]) : opts.dependsOn ? [opts.dependsOn as pulumi.Resource] : [];
+            const parentMeta = opts.parent ? meta.get(opts.parent) : undefined;
+            resources.push({
+                type: args.type,
+                name: args.name,
+                inputs: args.inputs,
+                state,
+                id,
+                dependsOn: deps.map((d) => meta.get(d)?.name ?? "?"),
+                parent: parentMeta?.name,
+                parentType: parentMeta?.type,
+                ignoreChanges: opts.ignoreChanges ?? [],
+                retainOnDelete: opts.retainOnDelete ?? false,
+                protect: opts.protect ?? false,
+            });
+            return { id, state };
+        },
+        call(args) {
+            invokes.push(args.token);
+            return answerInvoke(args.token, args.inputs);
+        },
+    }, PROJECT, stack, false);
+
+    const flat: Record<string, string> = {};
+    for (const [k, v] of Object.entries(config)) {
+        const key = k.includes(":") ? k : `${PROJECT}:${k}`;
+        flat[key] = typeof v === "string" ? v : JSON.stringify(v);
+    }
+    pulumi.runtime.setAllConfig(flat);
+
+    // Load the program fresh each run, so module-level state never leaks between stacks.
+    const programPath = require.resolve("../index");
+    delete require.cache[programPath];
+    const program: () => Promise<Record<string, unknown>> = require(programPath);
+
+    const outputs = await pulumi.runtime.runInPulumiStack(async () => {
+        pulumi.runtime.registerStackTransformation((t) => {
+            meta.set(t.resource, { type: t.type, name: t.name });
+            optsByKey.set(`${t.type}::${t.name}`, t.opts as pulumi.ResourceOptions);
+            return undefined;
+        });
+        return program();
+    });
+    const resolved: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(outputs ?? {})) resolved[k] = await resolve(v);
+    // Wait until every registration the program started has been answered.
+    await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> }).waitForRPCs();
+    return { resources, outputs: resolved, invokes };
+}
+
+/** Resolves an Output (or plain value) to its value; for asserting on outputs. */
+export function resolve<T>(value: pulumi.Input<T>): Promise<T> {
+    return new Promise((res) => pulumi.output(value).apply((v) => { res(v as T); return v; }));
+}
+
+/** Runs a stack file with some keys replaced (`{ "service": {...} }` replaces the whole key). */
+export function runStack(stack: "dev" | "prod", overrides: Record<string, unknown> = {}): Promise<ProgramRun> {
+    return runProgram(stack, { ...readStackConfig(stack), ...overrides });
+}
+
+const committed = new Map<string, Promise<ProgramRun>>();
+/**
+ * The stack file exactly as committed, run once per test process and shared by every spec (the
+ * graph is read-only): keeps the suite fast.
+ */
+export function committedStack(stack: "dev" | "prod"): Promise<ProgramRun> {
+    if (!committed.has(stack)) committed.set(stack, runProgram(stack, readStackConfig(stack)));
+    return committed.get(stack)!;
+}
+
+/** Graph queries used by the specs. */
+export class Graph {
+    constructor(public readonly run: ProgramRun) {}
+    get resources() { return this.run.resources; }
+    ofType(type: string): RecordedResource[] { return this.run.resources.filter((r) => r.type === type); }
+    one(type: string): RecordedResource {
+        const found = this.ofType(type);
+        if (found.length !== 1) throw new Error(`expected exactly one ${type}, found ${found.length}`);
+        return found[0];
+    }
+    named(name: string): RecordedResource {
+        const found = this.run.resources.filter((r) => r.name === name);
+        if (found.length === 0) throw new Error(`no resource named ${name}`);
+        return found[0];
+    }
+    /** The resource whose id or arn (or given attribute) equals value. */
+    byRef(value: unknown, attr: "id" | "arn" = "arn"): RecordedResource | undefined {
+        return this.run.resources.find((r) => (attr === "id" ? r.id : r.state[attr]) === value);
+    }
+}

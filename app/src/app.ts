@@ -62,6 +62,7 @@ export function createRequestHandler({ config, logger, isDraining }: AppOptions)
     if (config.enableDebugRoutes && path === "/debug/sleep" && readOnly) {
       // Test-only: a slow request to prove in-flight work survives SIGTERM.
       const ms = Math.min(Math.max(Number(query.get("ms")) || 0, 0), MAX_DEBUG_SLEEP_MS);
+      logger.info({ reqId: res.getHeader("x-request-id"), ms }, "debug sleep started");
       await sleep(ms);
       return sendJson(res, 200, { slept: ms });
     }

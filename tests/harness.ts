@@ -88,6 +88,10 @@ function outputsFor(type: string, name: string, inputs: Record<string, any>): { 
         };
         case "aws:acm/certificateValidation:CertificateValidation": return { id: String(inputs.certificateArn), state: base };
         case "aws:route53/record:Record": return { id: `${inputs.zoneId}_${inputs.name}_${inputs.type}`, state: { ...base, fqdn: String(inputs.name).replace(/\.$/, "") } };
+        case "awsx:ec2:Vpc": return {
+            id: `${name}-id`,
+            state: { ...base, vpcId: `vpc-${hex(name, 17)}`, publicSubnetIds: [0, 1].map((i) => `subnet-pub${i}${hex(name, 10)}`), privateSubnetIds: [0, 1].map((i) => `subnet-prv${i}${hex(name, 10)}`) },
+        };
         case "aws:s3/bucket:Bucket": return { id: phys, state: { ...base, bucket: phys, arn: `arn:aws:s3:::${phys}` } };
         default: return { id: `${name}-id`, state: { ...base, arn: base.arn ?? arn(type.split(":")[1]?.split("/")[0] ?? "x", `${name}`) } };
     }
@@ -132,12 +136,30 @@ let running: Promise<unknown> = Promise.resolve();
  * SDK's mock engine is process-wide.
  */
 export function runProgram(stack: string, config: Record<string, unknown>): Promise<ProgramRun> {
-    const run = running.then(() => runOnce(stack, config));
+    return serialised(() => runOnce(stack, config, () => {
+        // Load the program fresh each run, so module-level state never leaks between stacks.
+        const programPath = require.resolve("../index");
+        delete require.cache[programPath];
+        const program: () => Promise<Record<string, unknown>> = require(programPath);
+        return program();
+    }));
+}
+
+/**
+ * Runs `build` (which constructs components directly) under the same mocks and recording, for
+ * component specs that do not go through the program. Its returned record of Outputs is resolved.
+ */
+export function runComponents(build: () => Record<string, unknown> | void, stack = "test", config: Record<string, unknown> = {}): Promise<ProgramRun> {
+    return serialised(() => runOnce(stack, config, async () => build() ?? {}));
+}
+
+function serialised<T>(fn: () => Promise<T>): Promise<T> {
+    const run = running.then(fn);
     running = run.catch(() => undefined);
     return run;
 }
 
-async function runOnce(stack: string, config: Record<string, unknown>): Promise<ProgramRun> {
+async function runOnce(stack: string, config: Record<string, unknown>, program: () => Promise<Record<string, unknown>>): Promise<ProgramRun> {
     const resources: RecordedResource[] = [];
     const invokes: string[] = [];
     const meta = new Map<pulumi.Resource, { type: string; name: string }>();
@@ -176,11 +198,6 @@ async function runOnce(stack: string, config: Record<string, unknown>): Promise<
         flat[key] = typeof v === "string" ? v : JSON.stringify(v);
     }
     pulumi.runtime.setAllConfig(flat);
-
-    // Load the program fresh each run, so module-level state never leaks between stacks.
-    const programPath = require.resolve("../index");
-    delete require.cache[programPath];
-    const program: () => Promise<Record<string, unknown>> = require(programPath);
 
     const outputs = await pulumi.runtime.runInPulumiStack(async () => {
         pulumi.runtime.registerStackTransformation((t) => {

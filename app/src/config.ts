@@ -20,6 +20,8 @@ export interface Config {
   serviceName: string;
   /** Hard deadline for graceful shutdown after SIGTERM/SIGINT. */
   shutdownTimeoutMs: number;
+  /** How long an idle keep-alive connection is kept; must exceed the ALB idle timeout. */
+  keepAliveTimeoutMs: number;
   /** Enables /debug/* routes (tests only; never set in a task definition). */
   enableDebugRoutes: boolean;
 }
@@ -30,6 +32,8 @@ type Env = Record<string, string | undefined>;
 
 export const DEFAULT_PORT = 8080;
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 20_000;
+// ALB idle timeout (60 s by default) + 5 s: see server.ts for why.
+export const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 65_000;
 export const DEFAULT_SERVICE_NAME = "fargatekit-app";
 
 function parseIntStrict(raw: string): number | undefined {
@@ -86,6 +90,17 @@ export function loadConfig(env: Env = process.env): ConfigResult {
     }
   }
 
+  let keepAliveTimeoutMs = DEFAULT_KEEP_ALIVE_TIMEOUT_MS;
+  const rawKeepAlive = env.KEEP_ALIVE_TIMEOUT_MS;
+  if (rawKeepAlive !== undefined && rawKeepAlive.trim() !== "") {
+    const n = parseIntStrict(rawKeepAlive);
+    if (n === undefined || n < 1000) {
+      errors.push(`KEEP_ALIVE_TIMEOUT_MS must be an integer >= 1000 (got ${JSON.stringify(rawKeepAlive)})`);
+    } else {
+      keepAliveTimeoutMs = n;
+    }
+  }
+
   if (errors.length > 0) return { ok: false, errors };
 
   return {
@@ -97,6 +112,7 @@ export function loadConfig(env: Env = process.env): ConfigResult {
       stack,
       serviceName: env.SERVICE_NAME?.trim() || DEFAULT_SERVICE_NAME,
       shutdownTimeoutMs,
+      keepAliveTimeoutMs,
       enableDebugRoutes: env.ENABLE_DEBUG_ROUTES === "true",
     },
   };

@@ -10,15 +10,15 @@ import { installGracefulShutdown, type ShutdownController } from "./shutdown.js"
  * SIGTERM from ECS, forwarded by the init process, reaches this process).
  */
 
-// The ALB keeps idle connections to targets open for up to 60 s (its idle
-// timeout) and may send the next request on one at any moment. If Node closed
-// an idle connection first (its default keepAliveTimeout is 5 s), a request the
-// ALB sends at that instant would hit a closed socket and the client would get a
-// 502. So the app must always be the side that outlives the ALB: 65 s > 60 s.
-export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
-// Must be larger than keepAliveTimeout so the headers timer never fires on a
-// connection that is merely idle between requests.
-export const HEADERS_TIMEOUT_MS = 66_000;
+// Keep-alive vs the ALB. The ALB keeps idle connections to targets open for up
+// to its idle timeout (60 s by default) and may send the next request on one at
+// any moment. If Node closed an idle connection first (Node's default
+// keepAliveTimeout is 5 s), a request the ALB sends at that instant would hit a
+// closed socket and the client would get a 502. So the app must always outlive
+// the ALB: KEEP_ALIVE_TIMEOUT_MS defaults to 65 s (> 60 s); raise it with the
+// ALB's idle timeout. headersTimeout is kept above keepAliveTimeout so the
+// headers timer never cuts a connection that is merely idle between requests.
+const HEADERS_TIMEOUT_MARGIN_MS = 1_000;
 
 const result = loadConfig(process.env);
 if (!result.ok) {
@@ -48,8 +48,8 @@ let shutdown: ShutdownController | undefined;
 const server = createServer(
   createRequestHandler({ config, logger, isDraining: () => shutdown?.isDraining() ?? false }),
 );
-server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
-server.headersTimeout = HEADERS_TIMEOUT_MS;
+server.keepAliveTimeout = config.keepAliveTimeoutMs;
+server.headersTimeout = config.keepAliveTimeoutMs + HEADERS_TIMEOUT_MARGIN_MS;
 
 shutdown = installGracefulShutdown({ server, logger, timeoutMs: config.shutdownTimeoutMs });
 
@@ -61,7 +61,7 @@ server.on("error", (err) => {
 server.listen(config.port, () => {
   const { port } = server.address() as AddressInfo;
   logger.info(
-    { port, shutdownTimeoutMs: config.shutdownTimeoutMs, debugRoutes: config.enableDebugRoutes, node: process.version },
+    { port, shutdownTimeoutMs: config.shutdownTimeoutMs, keepAliveTimeoutMs: config.keepAliveTimeoutMs, debugRoutes: config.enableDebugRoutes, node: process.version },
     "listening",
   );
 });

@@ -90,8 +90,21 @@ describe("HTTP endpoints", () => {
 });
 
 describe("configuration", () => {
+  test("KEEP_ALIVE_TIMEOUT_MS follows a longer ALB idle timeout", async () => {
+    const srv = await startServer({ KEEP_ALIVE_TIMEOUT_MS: "125000" });
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const res = await get(srv.port, "/health", { agent });
+      assert.equal(res.headers["keep-alive"], "timeout=125");
+    } finally {
+      agent.destroy();
+      srv.kill("SIGTERM");
+      assert.deepEqual(await waitExit(srv, 5000), { code: 0, signal: null });
+    }
+  });
+
   test("missing required variables and a bad PORT fail at start, all named at once, exit 1", async () => {
-    const env = baseEnv({ PORT: "not-a-port" });
+    const env = baseEnv({ PORT: "not-a-port", KEEP_ALIVE_TIMEOUT_MS: "10" });
     delete env.APP_VERSION;
     delete env.STACK;
     const r = await runNode("dist/server.js", env, 5000);
@@ -99,6 +112,8 @@ describe("configuration", () => {
     assert.match(r.stderr, /APP_VERSION/);
     assert.match(r.stderr, /STACK/);
     assert.match(r.stderr, /PORT/);
+    assert.match(r.stderr, /KEEP_ALIVE_TIMEOUT_MS/);
+    assert.equal(r.logs.length, 0, "nothing is served or logged as running");
   });
 
   test("an out-of-range PORT alone fails too", async () => {

@@ -10,7 +10,7 @@ export {
     FargateTaskDefinition, FargateTaskDefinitionArgs, ContainerHealthCheck, CpuArchitecture, LOG_RETENTION_DAYS,
     HEALTH_CHECK_LIMITS, FARGATE_MAX_STOP_TIMEOUT, taskDefinitionProblems, defaultFamily,
 } from "./task-definition";
-export { WebService, WebServiceArgs, CapacityMode, capacityProviderStrategy, webServiceProblems } from "./web-service";
+export { WebService, WebServiceArgs, WebServiceTaskArgs, CapacityMode, capacityProviderStrategy, webServiceProblems } from "./web-service";
 export { HttpsArgs, TlsPolicy, TargetHealthCheckArgs, LoadBalancerArgs, TARGET_HEALTH_CHECK_LIMITS } from "./load-balancer";
 export { AutoscalingArgs } from "./autoscaling";
 export { FARGATE_MEMORY_BY_CPU, FARGATE_CPU_VALUES, fargateSizeProblem, assertFargateSize } from "./fargate-sizes";

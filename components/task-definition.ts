@@ -93,7 +93,7 @@ export interface FargateTaskDefinitionArgs {
     /** The ECR repository the image is pulled from; the execution role may pull from exactly it. */
     repositoryArn?: pulumi.Input<string>;
     /** Extra IAM statements for the task role (what the application itself may do). */
-    taskRoleStatements?: pulumi.Input<object[]>;
+    taskRoleStatements?: pulumi.Input<pulumi.Input<Record<string, any>>[]>;
     /** Tags for every resource. */
     tags?: Record<string, string>;
 }

@@ -24,6 +24,12 @@ export function capacityProviderStrategy(mode: CapacityMode): { capacityProvider
     }
 }
 
+/** The container of a web service: a task definition whose `port` is required. */
+export interface WebServiceTaskArgs extends FargateTaskDefinitionArgs {
+    /** The port the container listens on; the target group forwards to it. */
+    port: number;
+}
+
 export interface WebServiceArgs {
     /** The cluster's ARN. */
     clusterArn: pulumi.Input<string>;
@@ -40,7 +46,7 @@ export interface WebServiceArgs {
     /** Give tasks public IPs (needed in public subnets without NAT to pull images). @default false */
     assignPublicIp?: boolean;
     /** The container and its task definition; `port` is required here. */
-    task: FargateTaskDefinitionArgs & { port: number };
+    task: WebServiceTaskArgs;
     /** Tasks at first deploy, and always when autoscaling is off. @default 1 */
     desiredCount?: number;
     /** @default CapacityMode.Fargate */
@@ -110,6 +116,9 @@ export function webServiceProblems(args: WebServiceArgs): string[] {
     return problems;
 }
 
+/** Each WebService's task definition component (see `WebService.taskDefinition`). */
+const taskDefinitions = new WeakMap<WebService, FargateTaskDefinition>();
+
 /**
  * A load-balanced Fargate service: an internet-facing ALB (HTTP, or HTTPS with TLS 1.3 and an
  * HTTP→HTTPS redirect), a target group of type `ip`, security groups that admit the tasks only from
@@ -117,7 +126,11 @@ export function webServiceProblems(args: WebServiceArgs): string[] {
  * target-tracking autoscaling.
  */
 export class WebService extends pulumi.ComponentResource {
-    public readonly taskDefinition: FargateTaskDefinition;
+    /**
+     * The service's task definition component (its roles, log group and revisions). A getter, not a
+     * field: Pulumi's schema inference cannot describe a component-typed output for other languages.
+     */
+    public get taskDefinition(): FargateTaskDefinition { return taskDefinitions.get(this)!; }
     public readonly service: aws.ecs.Service;
     public readonly loadBalancer: aws.lb.LoadBalancer;
     public readonly targetGroup: aws.lb.TargetGroup;
@@ -193,7 +206,7 @@ export class WebService extends pulumi.ComponentResource {
             referencedSecurityGroupId: this.taskSecurityGroup.id,
         }, parent);
 
-        this.taskDefinition = new FargateTaskDefinition(name, { ...args.task, enableExecuteCommand: exec }, parent);
+        taskDefinitions.set(this, new FargateTaskDefinition(name, { ...args.task, enableExecuteCommand: exec }, parent));
 
         const autoscaling = args.autoscaling;
         this.service = new aws.ecs.Service(`${name}`, {

@@ -20,6 +20,8 @@ export interface RecordedResource {
     inputs: Record<string, any>;
     state: Record<string, any>;
     id: string;
+    /** Top-level input names whose value is (or holds) a Pulumi secret. */
+    secretInputs: string[];
     /** Logical names of the resources it depends on explicitly (`dependsOn`). */
     dependsOn: string[];
     /** The parent's logical name, if any. */
@@ -35,6 +37,18 @@ export interface ProgramRun {
     outputs: Record<string, unknown>;
     invokes: string[];
 }
+
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+/** Inputs arrive with secrets wrapped; specs read plain values (secrecy itself is asserted separately). */
+function unwrapSecrets(v: any): any {
+    if (Array.isArray(v)) return v.map(unwrapSecrets);
+    if (v && typeof v === "object") {
+        if (v[SECRET_SIG] === "1b47061264138c4ac30d75fd1eb44270") return unwrapSecrets(v.value);
+        return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unwrapSecrets(x)]));
+    }
+    return v;
+}
+const hasSecret = (v: any): boolean => !!v && typeof v === "object" && (SECRET_SIG in v || Object.values(v).some(hasSecret));
 
 const hex = (s: string, n: number) => createHash("sha256").update(s).digest("hex").slice(0, n);
 /** What Pulumi's auto-naming would make of a logical name (7 random characters in reality). */
@@ -93,6 +107,14 @@ function outputsFor(type: string, name: string, inputs: Record<string, any>): { 
             state: { ...base, vpcId: `vpc-${hex(name, 17)}`, publicSubnetIds: [0, 1].map((i) => `subnet-pub${i}${hex(name, 10)}`), privateSubnetIds: [0, 1].map((i) => `subnet-prv${i}${hex(name, 10)}`) },
         };
         case "aws:s3/bucket:Bucket": return { id: phys, state: { ...base, bucket: phys, arn: `arn:aws:s3:::${phys}` } };
+        case "aws:sqs/queue:Queue": {
+            const url = `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/${phys}`;
+            return { id: url, state: { ...base, name: phys, arn: arn("sqs", phys), url } };
+        }
+        case "aws:scheduler/schedule:Schedule": {
+            const group = inputs.groupName ?? "default";
+            return { id: `${group}/${phys}`, state: { ...base, name: phys, groupName: group, arn: arn("scheduler", `schedule/${group}/${phys}`) } };
+        }
         default: return { id: `${name}-id`, state: { ...base, arn: base.arn ?? arn(type.split(":")[1]?.split("/")[0] ?? "x", `${name}`) } };
     }
 }
@@ -167,16 +189,19 @@ async function runOnce(stack: string, config: Record<string, unknown>, program: 
 
     await pulumi.runtime.setMocks({
         newResource(args) {
-            const { id, state } = outputsFor(args.type, args.name, args.inputs);
+            const secretInputs = Object.keys(args.inputs).filter((k) => hasSecret(args.inputs[k]));
+            const inputs = unwrapSecrets(args.inputs);
+            const { id, state } = outputsFor(args.type, args.name, inputs);
             const opts = optsByKey.get(`${args.type}::${args.name}`) ?? {};
             const deps = Array.isArray(opts.dependsOn) ? (opts.dependsOn as pulumi.Resource[]) : opts.dependsOn ? [opts.dependsOn as pulumi.Resource] : [];
             const parentMeta = opts.parent ? meta.get(opts.parent) : undefined;
             resources.push({
                 type: args.type,
                 name: args.name,
-                inputs: args.inputs,
+                inputs,
                 state,
                 id,
+                secretInputs,
                 dependsOn: deps.map((d) => meta.get(d)?.name ?? "?"),
                 parent: parentMeta?.name,
                 parentType: parentMeta?.type,
@@ -206,6 +231,10 @@ async function runOnce(stack: string, config: Record<string, unknown>, program: 
             return undefined;
         });
         return program();
+    }).catch(async (error: unknown) => {
+        // Let specs see what had been registered when the program failed.
+        await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> }).waitForRPCs().catch(() => undefined);
+        throw Object.assign(error instanceof Error ? error : new Error(String(error)), { registered: resources.map((r) => r.type) });
     });
     const resolved: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(outputs ?? {})) resolved[k] = await resolve(v);

@@ -1,0 +1,193 @@
+/** Component specs: each component's wiring, built directly or through the program. */
+import { strict as assert } from "node:assert";
+import * as awsx from "@pulumi/awsx";
+import * as path from "node:path";
+import { Cluster, FargateTaskDefinition, Network, NatGateways, WebService, WebServiceArgs } from "fargatekit";
+import { committedStack, Graph, resolve, runComponents, runStack } from "./harness";
+
+const SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:app/db-AbC123";
+const PARAM = "arn:aws:ssm:us-east-1:123456789012:parameter/app/api-key";
+
+function webArgs(network: Network, cluster: Cluster, extra: Partial<WebServiceArgs> = {}): WebServiceArgs {
+    return {
+        clusterArn: cluster.clusterArn,
+        clusterName: cluster.clusterName,
+        vpcId: network.vpcId,
+        loadBalancerSubnetIds: network.publicSubnetIds,
+        taskSubnetIds: network.privateSubnetIds,
+        task: { image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/app@sha256:" + "a".repeat(64), cpu: 256, memory: 512, port: 3000 },
+        ...extra,
+    };
+}
+
+describe("Network", () => {
+    for (const [nat, expected] of [[NatGateways.None, 0], [NatGateways.Single, 1], [NatGateways.PerAz, 3]] as const) {
+        it(`natGateways ${nat}: ${expected} NAT gateway(s), private subnets routed accordingly`, async () => {
+            const run = await runComponents(() => { new Network("net", { azCount: 3, natGateways: nat }); });
+            const g = new Graph(run);
+            const nats = g.ofType("aws:ec2/natGateway:NatGateway");
+            assert.equal(nats.length, expected);
+            for (const n of nats) assert.ok(g.ofType("aws:ec2/subnet:Subnet").find((s) => s.id === n.inputs.subnetId)?.inputs.tags.tier === "public", "NAT gateways live in public subnets");
+            const privateRts = g.ofType("aws:ec2/routeTable:RouteTable").filter((r) => r.name.startsWith("net-private"));
+            assert.equal(privateRts.length, 3);
+            privateRts.forEach((rt, i) => {
+                if (expected === 0) assert.deepEqual(rt.inputs.routes, []);
+                else assert.equal(rt.inputs.routes[0].natGatewayId, nats[expected === 1 ? 0 : i].id, "per-AZ NAT keeps each AZ's egress in that AZ");
+            });
+            const azs = g.ofType("aws:ec2/subnet:Subnet").map((s) => s.inputs.availabilityZone);
+            assert.deepEqual([...new Set(azs)].sort(), ["us-east-1a", "us-east-1b", "us-east-1c"]);
+        });
+    }
+
+    it("adopts an existing awsx.ec2.Vpc: creates no network resources and the service runs in its subnets", async () => {
+        let vpcIds: any;
+        const run = await runComponents(() => {
+            const shared = new awsx.ec2.Vpc("shared", { numberOfAvailabilityZones: 2 });
+            const network = new Network("net", { existing: { vpcId: shared.vpcId, publicSubnetIds: shared.publicSubnetIds, privateSubnetIds: shared.privateSubnetIds } });
+            const cluster = new Cluster("main");
+            new WebService("web", webArgs(network, cluster));
+            vpcIds = { vpc: shared.vpcId, pub: shared.publicSubnetIds, prv: shared.privateSubnetIds };
+        });
+        const g = new Graph(run);
+        assert.equal(g.ofType("aws:ec2/vpc:Vpc").length + g.ofType("aws:ec2/subnet:Subnet").length, 0);
+        const [vpc, pub, prv] = await Promise.all([resolve(vpcIds.vpc), resolve(vpcIds.pub), resolve(vpcIds.prv)]);
+        assert.deepEqual(g.one("aws:lb/loadBalancer:LoadBalancer").inputs.subnets, pub);
+        assert.deepEqual(g.one("aws:ecs/service:Service").inputs.networkConfiguration.subnets, prv);
+        assert.equal(g.one("aws:lb/targetGroup:TargetGroup").inputs.vpcId, vpc);
+    });
+
+    it("refuses impossible arguments with every problem at once", () => {
+        assert.throws(() => new Network("Net", { azCount: 0, cidrBlock: "10.0.0.1/16" }), (e: Error) =>
+            /name "Net"/.test(e.message) && /azCount: got 0/.test(e.message) && /host bits/.test(e.message));
+    });
+});
+
+describe("FargateTaskDefinition", () => {
+    it("lets the execution role read exactly the injected secrets and pull from exactly its repository", async () => {
+        const run = await runComponents(() => {
+            new FargateTaskDefinition("job", {
+                image: "img@sha256:" + "b".repeat(64), cpu: 512, memory: 1024,
+                secrets: { DB: `${SECRET}:password::`, DB_USER: `${SECRET}:user::`, API_KEY: PARAM },
+                repositoryArn: "arn:aws:ecr:us-east-1:123456789012:repository/app",
+            });
+        });
+        const g = new Graph(run);
+        const policy = JSON.parse(g.named("job-exec").type === "aws:iam/role:Role"
+            ? g.ofType("aws:iam/rolePolicy:RolePolicy").find((p) => p.name === "job-exec")!.inputs.policy : "");
+        const bySid = Object.fromEntries(policy.Statement.map((s: any) => [s.Sid, s]));
+        assert.deepEqual(bySid.ReadInjectedSecrets.Resource, [SECRET]);
+        assert.deepEqual(bySid.ReadInjectedParameters.Resource, [PARAM]);
+        assert.deepEqual(bySid.PullImage.Resource, ["arn:aws:ecr:us-east-1:123456789012:repository/app"]);
+        assert.match(bySid.WriteLogs.Resource[0], /^arn:aws:logs:us-east-1:123456789012:log-group:job-logs-[0-9a-f]{7}:log-stream:\*$/);
+        const [c] = JSON.parse(g.one("aws:ecs/taskDefinition:TaskDefinition").inputs.containerDefinitions);
+        assert.deepEqual(c.secrets.map((s: any) => s.name), ["API_KEY", "DB", "DB_USER"]);
+        assert.equal(c.readonlyRootFilesystem, true);
+        assert.deepEqual(c.portMappings, []);
+        assert.equal(g.ofType("aws:iam/rolePolicy:RolePolicy").find((p) => p.name === "job-task"), undefined, "no task-role policy when nothing is granted");
+    });
+
+    it("refuses bad sizes, ARNs, health checks and root users together", () => {
+        assert.throws(() => new FargateTaskDefinition("x", {
+            image: "i", cpu: 256, memory: 8192, secrets: { A: "plain" }, user: "root", stopTimeout: 600,
+            healthCheck: { command: ["curl"], interval: 5, timeout: 6 },
+        }), (e: Error) => ["cpu/memory", "secrets.A", "user", "stopTimeout", "healthCheck.command", "healthCheck.timeout"].every((k) => e.message.includes(k)));
+    });
+});
+
+describe("WebService", () => {
+    it("uses an existing certificate ARN without creating one, on a TLS 1.3 listener", async () => {
+        const arn = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012";
+        const outs: any = {};
+        const run = await runComponents(() => {
+            const net = new Network("net", {});
+            const web = new WebService("web", webArgs(net, new Cluster("main"), { https: { certificateArn: arn } }));
+            outs.url = web.url;
+        });
+        const g = new Graph(run);
+        assert.equal(g.ofType("aws:acm/certificate:Certificate").length, 0);
+        const https = g.ofType("aws:lb/listener:Listener").find((l) => l.inputs.protocol === "HTTPS")!;
+        assert.equal(https.inputs.certificateArn, arn);
+        assert.match(await resolve(outs.url), /^https:\/\/web-alb-[0-9a-f]{7}-\d+\.us-east-1\.elb\.amazonaws\.com$/);
+    });
+
+    it("refuses names whose load balancer name would pass 32 characters, and other bad args at once", () => {
+        const stubs = { clusterArn: "a", clusterName: "c", vpcId: "v", loadBalancerSubnetIds: [], taskSubnetIds: [] };
+        assert.throws(() => new WebService("a-very-long-service-name", {
+            ...stubs, task: { image: "i", cpu: 256, memory: 512, port: 8080 }, https: { domain: "x.example.com" },
+            autoscaling: { minCount: 3, maxCount: 2 },
+        }), (e: Error) => /at most 20 characters/.test(e.message) && /https.hostedZoneId/.test(e.message) && /minCount 3 is greater than maxCount 2/.test(e.message));
+    });
+});
+
+describe("per-stack defaults", () => {
+    it("dev: public subnets with public IPs, no NAT, Spot, one small task, ECS Exec, nothing retained", async () => {
+        const g = new Graph(await committedStack("dev"));
+        const svc = g.one("aws:ecs/service:Service");
+        assert.equal(svc.inputs.networkConfiguration.assignPublicIp, true);
+        assert.equal(g.ofType("aws:ec2/natGateway:NatGateway").length, 0);
+        assert.deepEqual(svc.inputs.capacityProviderStrategies, [{ capacityProvider: "FARGATE_SPOT", weight: 1 }]);
+        assert.equal(svc.inputs.desiredCount, 1);
+        assert.equal(svc.inputs.enableExecuteCommand, true);
+        const taskPolicy = g.ofType("aws:iam/rolePolicy:RolePolicy").find((p) => p.name === "web-task")!;
+        assert.ok(JSON.parse(taskPolicy.inputs.policy).Statement.some((s: any) => s.Action.includes("ssmmessages:OpenDataChannel")), "ECS Exec permissions on the task role");
+        assert.equal(g.one("aws:ecr/repository:Repository").inputs.forceDelete, true);
+        assert.ok(g.resources.every((r) => !r.retainOnDelete && !r.protect));
+        assert.equal(g.one("aws:cloudwatch/logGroup:LogGroup").inputs.retentionInDays, 7);
+    });
+
+    it("prod: private subnets behind a NAT per AZ, ≥ 2 tasks over ≥ 2 AZs, HTTPS, protection, access logs, data kept", async () => {
+        const g = new Graph(await committedStack("prod"));
+        const svc = g.one("aws:ecs/service:Service");
+        assert.equal(svc.inputs.networkConfiguration.assignPublicIp, false);
+        const taskSubnets = svc.inputs.networkConfiguration.subnets.map((id: string) => g.byRef(id, "id")!);
+        assert.ok(taskSubnets.every((s: any) => s.inputs.tags.tier === "private"));
+        assert.ok(new Set(taskSubnets.map((s: any) => s.inputs.availabilityZone)).size >= 2);
+        assert.equal(g.ofType("aws:ec2/natGateway:NatGateway").length, 3);
+        assert.ok(svc.inputs.desiredCount >= 2);
+        assert.equal(svc.inputs.enableExecuteCommand, false);
+        const [c] = JSON.parse(g.one("aws:ecs/taskDefinition:TaskDefinition").inputs.containerDefinitions);
+        assert.equal(c.readonlyRootFilesystem, true);
+        const lb = g.one("aws:lb/loadBalancer:LoadBalancer");
+        assert.equal(lb.inputs.enableDeletionProtection, true);
+        assert.equal(lb.inputs.accessLogs.enabled, true);
+        assert.equal(lb.inputs.accessLogs.bucket, g.one("aws:s3/bucket:Bucket").state.bucket);
+        assert.ok(lb.dependsOn.includes("web-access-logs"), "the bucket policy exists before ELB tests its access");
+        for (const type of ["aws:ecr/repository:Repository", "aws:cloudwatch/logGroup:LogGroup", "aws:s3/bucket:Bucket"]) {
+            assert.ok(g.ofType(type).every((r) => r.retainOnDelete), `${type} is kept on destroy`);
+        }
+        assert.equal(g.one("aws:ecr/repository:Repository").inputs.forceDelete, false);
+        const alias = g.ofType("aws:route53/record:Record").find((r) => r.inputs.type === "A")!;
+        assert.equal(alias.inputs.aliases[0].name, lb.state.dnsName);
+        const validation = g.one("aws:acm/certificateValidation:CertificateValidation");
+        assert.equal(g.ofType("aws:lb/listener:Listener").find((l) => l.inputs.protocol === "HTTPS")!.inputs.certificateArn, validation.inputs.certificateArn);
+    });
+
+    it("the image: built for linux/amd64 from app/, tagged by content, pushed with ECR credentials, run by digest", async () => {
+        const run = await committedStack("dev");
+        const g = new Graph(run);
+        const image = g.one("docker:index/image:Image");
+        assert.equal(image.inputs.build.platform, "linux/amd64");
+        assert.equal(image.inputs.build.context, path.resolve(__dirname, "..", "app"));
+        assert.match(image.inputs.imageName, /^123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/app-[0-9a-f]{7}:src-[0-9a-f]{12}$/);
+        assert.equal(image.inputs.registry.username, "AWS");
+        assert.ok(image.secretInputs.includes("registry"), "the registry password stays a secret in state");
+        assert.equal(run.outputs.imageRef, image.state.repoDigest);
+        const [c] = JSON.parse(g.one("aws:ecs/taskDefinition:TaskDefinition").inputs.containerDefinitions);
+        assert.equal(c.image, image.state.repoDigest);
+        assert.equal(c.environment.find((e: any) => e.name === "APP_VERSION").value, image.inputs.imageName.split(":").pop());
+    });
+
+    it("exports the URL, names, repository and log group", async () => {
+        const { outputs } = await committedStack("prod");
+        assert.equal(outputs.url, "https://app.example.com");
+        for (const key of ["clusterName", "serviceName", "repositoryUrl", "logGroupName"]) assert.match(String(outputs[key]), /-[0-9a-f]{7}$/, key);
+    });
+
+    it("a secret in the stack config reaches the container and the execution role", async () => {
+        const g = new Graph(await runStack("dev", { service: { cpu: 256, memory: 512, capacity: "fargateSpot", subnets: "public", secrets: { DB_PASSWORD: `${SECRET}:password::` } } }));
+        const [c] = JSON.parse(g.one("aws:ecs/taskDefinition:TaskDefinition").inputs.containerDefinitions);
+        assert.deepEqual(c.secrets, [{ name: "DB_PASSWORD", valueFrom: `${SECRET}:password::` }]);
+        const exec = JSON.parse(g.ofType("aws:iam/rolePolicy:RolePolicy").find((p) => p.name === "web-exec")!.inputs.policy);
+        assert.deepEqual(exec.Statement.find((s: any) => s.Sid === "ReadInjectedSecrets").Resource, [SECRET]);
+    });
+});

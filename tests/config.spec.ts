@@ -1,0 +1,91 @@
+/**
+ * The stack-config schema: bad configs are refused before any resource registers, every problem at
+ * once, each naming its key, the value given and what is allowed.
+ */
+import { strict as assert } from "node:assert";
+import { ConfigError, didYouMean, parseConfig } from "../config";
+import { projectConfig, runStack } from "./harness";
+
+const SM = "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-password-AbCdEf";
+
+/** Each case: a dev-stack override and the fragments its error must contain. */
+const badConfigs: { title: string; override: Record<string, unknown>; expect: string[] }[] = [
+    { title: "impossible cpu/memory pair", override: { service: { cpu: 256, memory: 4096 } }, expect: ["webapp:service.cpu", "256/4096", "512, 1024, 2048"] },
+    { title: "cpu that Fargate does not offer", override: { service: { cpu: 300, memory: 512 } }, expect: ["webapp:service.cpu", "cpu 300", "256, 512, 1024"] },
+    { title: "unknown top-level key, with did-you-mean", override: { servce: { cpu: 256 } }, expect: ["webapp:servce", 'did you mean "webapp:service"'] },
+    { title: "unknown nested key, with did-you-mean", override: { service: { desiredCont: 2 } }, expect: ["webapp:service.desiredCont", 'did you mean "desiredCount"'] },
+    { title: "NAT strategy outside the enum", override: { network: { natGateways: "double" } }, expect: ["webapp:network.natGateways", '"double"', "perAz"] },
+    { title: "a single AZ (an ALB needs two)", override: { network: { azCount: 1 } }, expect: ["webapp:network.azCount", "got 1", ">=2"] },
+    { title: "min > max autoscaling", override: { service: { desiredCount: 3, autoscaling: { minCount: 4, maxCount: 2 } } }, expect: ["webapp:service.autoscaling", "minCount 4 is greater than maxCount 2"] },
+    { title: "desired outside min..max", override: { service: { desiredCount: 1, autoscaling: { minCount: 2, maxCount: 4 } } }, expect: ["webapp:service.desiredCount", "got 1", "between autoscaling.minCount 2"] },
+    { title: "HTTPS without certificate or domain", override: { https: { tlsPolicy: "ELBSecurityPolicy-TLS13-1-3-2021-06" } }, expect: ["webapp:https", "certificateArn or domain"] },
+    { title: "HTTPS domain without a zone", override: { https: { domain: "app.example.com" } }, expect: ["webapp:https.hostedZoneId", "app.example.com"] },
+    { title: "malformed certificate ARN", override: { https: { certificateArn: "arn:aws:acm:us-east-1:123:cert/abc" } }, expect: ["webapp:https.certificateArn", "arn:aws:acm:<region>:<account>:certificate/<uuid>"] },
+    { title: "malformed secret ARN", override: { service: { secrets: { DB_PASSWORD: "arn:aws:secretsmanager:us-east-1:123456789012:secret:db" } } }, expect: ["webapp:service.secrets.DB_PASSWORD", "secret:db", "<6 chars>"] },
+    { title: "log retention CloudWatch does not offer", override: { service: { logRetentionDays: 10 } }, expect: ["webapp:service.logRetentionDays", "got 10", "7, 14, 30"] },
+    { title: "health-check timeout ≥ interval", override: { service: { healthCheck: { interval: 5, timeout: 5 } } }, expect: ["webapp:service.healthCheck.timeout", "less than healthCheck.interval"] },
+    { title: "health-check interval out of range", override: { service: { healthCheck: { interval: 1 } } }, expect: ["webapp:service.healthCheck.interval", "got 1"] },
+    { title: "private tasks without NAT", override: { network: { natGateways: "none" }, service: { subnets: "private" } }, expect: ["webapp:service.subnets", "NAT gateway"] },
+    { title: "ECS Exec with a read-only root filesystem", override: { service: { exec: true, readonlyRootFilesystem: true } }, expect: ["webapp:service.readonlyRootFilesystem", "ECS Exec"] },
+    { title: "stopTimeout beyond Fargate's 120 s", override: { service: { stopTimeout: 300 } }, expect: ["webapp:service.stopTimeout", "got 300"] },
+    { title: "wrong type", override: { registry: { forceDelete: "yes" } }, expect: ["webapp:registry.forceDelete", "boolean", '"yes"'] },
+];
+
+describe("stack config", () => {
+    describe("bad configs are refused before any resource registers, naming the key", () => {
+        for (const c of badConfigs) {
+            it(c.title, async () => {
+                let error: unknown;
+                let registered = -1;
+                try {
+                    const run = await runStack("dev", c.override);
+                    registered = run.resources.length;
+                } catch (e) {
+                    error = e;
+                }
+                assert.ok(error instanceof Error, `expected a refusal, but ${registered} resources registered`);
+                // Only the stack itself exists: the refusal came before the first resource.
+                assert.deepEqual((error as Error & { registered: string[] }).registered, ["pulumi:pulumi:Stack"]);
+                for (const fragment of c.expect) assert.ok(error.message.includes(fragment), `"${fragment}" missing from:\n${error.message}`);
+            });
+        }
+    });
+
+    it("reports every problem at once", () => {
+        try {
+            parseConfig({
+                network: { natGateways: "double", azCount: 9 },
+                service: { cpu: 300, port: 0 },
+                regstry: {},
+            }, "webapp", "dev");
+            assert.fail("expected a ConfigError");
+        } catch (e) {
+            assert.ok(e instanceof ConfigError);
+            const joined = e.problems.join("\n");
+            for (const key of ["webapp:network.natGateways", "webapp:network.azCount", "webapp:service.port", "webapp:regstry"]) assert.ok(joined.includes(key), `${key} in\n${joined}`);
+            assert.ok(e.problems.length >= 4);
+            assert.match(e.message, /Invalid configuration for stack "dev" \(\d+ problems\)/);
+        }
+    });
+
+    it("accepts both committed stack files and fills defaults", () => {
+        const dev = parseConfig(projectConfig("dev"), "webapp", "dev");
+        assert.equal(dev.service.cpu, 256);
+        assert.equal(dev.service.healthCheck.interval, 10);
+        assert.equal(dev.service.deregistrationDelay, 30);
+        const prod = parseConfig(projectConfig("prod"), "webapp", "prod");
+        assert.equal(prod.network.natGateways, "perAz");
+        assert.ok(prod.service.autoscaling && prod.service.autoscaling.minCount >= 2);
+    });
+
+    it("accepts valid secrets, including JSON-key selection and SSM parameters", () => {
+        const c = parseConfig({ service: { secrets: { A: SM, B: `${SM}:password::`, C: "arn:aws:ssm:us-east-1:123456789012:parameter/app/token" } } }, "webapp", "dev");
+        assert.equal(Object.keys(c.service.secrets).length, 3);
+    });
+
+    it("suggests the nearest key for typos and nothing for unrelated words", () => {
+        assert.equal(didYouMean("servce", ["service", "network"]), "service");
+        assert.equal(didYouMean("loadbalancer", ["loadBalancer", "https"]), "loadBalancer");
+        assert.equal(didYouMean("banana", ["service", "network"]), undefined);
+    });
+});

@@ -1,0 +1,94 @@
+/** The small pure modules: knowledge that is not wiring. */
+import { strict as assert } from "node:assert";
+import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fargateSizeProblem, FARGATE_MEMORY_BY_CPU, lifecyclePolicy, parseSecretArn, planSubnets, secretReadStatements, sourceHash, subnetCidr } from "fargatekit";
+
+describe("fargate sizes", () => {
+    it("accepts the documented pairs and refuses the rest", () => {
+        assert.equal(fargateSizeProblem(256, 512), undefined);
+        assert.equal(fargateSizeProblem(4096, 30720), undefined);
+        assert.equal(fargateSizeProblem(8192, 16384 + 4096), undefined);
+        assert.match(fargateSizeProblem(256, 4096)!, /allowed with cpu 256: 512, 1024, 2048/);
+        assert.match(fargateSizeProblem(8192, 17408)!, /16384–61440 in steps of 4096/);
+        assert.match(fargateSizeProblem(100, 512)!, /not a Fargate size/);
+    });
+    it("has the table's row sizes", () => {
+        const counts = Object.fromEntries(Object.entries(FARGATE_MEMORY_BY_CPU).map(([c, m]) => [c, m.length]));
+        assert.deepEqual(counts, { 256: 3, 512: 4, 1024: 7, 2048: 13, 4096: 23, 8192: 12, 16384: 12 });
+    });
+});
+
+describe("secret ARNs", () => {
+    const sm = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbC123";
+    it("parses Secrets Manager ARNs with and without a JSON key, and SSM parameters", () => {
+        assert.deepEqual(parseSecretArn(sm), { source: "secretsmanager", resourceArn: sm, jsonKey: undefined });
+        assert.deepEqual(parseSecretArn(`${sm}:password::`), { source: "secretsmanager", resourceArn: sm, jsonKey: "password" });
+        assert.equal(parseSecretArn("arn:aws:ssm:eu-west-1:123456789012:parameter/app/key")?.source, "ssm");
+    });
+    it("refuses partial ARNs, names and wildcards", () => {
+        for (const bad of ["db-password", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db", `${sm}*`, "arn:aws:ssm:eu-west-1:123:parameter/x"]) {
+            assert.equal(parseSecretArn(bad), undefined, bad);
+        }
+    });
+    it("grants exactly the secrets, once each, without the JSON-key suffix", () => {
+        const st = secretReadStatements([`${sm}:password::`, `${sm}:user::`, "arn:aws:ssm:eu-west-1:123456789012:parameter/app/key"]) as any[];
+        assert.deepEqual(st.map((s) => [s.Action, s.Resource]), [
+            [["secretsmanager:GetSecretValue"], [sm]],
+            [["ssm:GetParameters"], ["arn:aws:ssm:eu-west-1:123456789012:parameter/app/key"]],
+        ]);
+        assert.throws(() => secretReadStatements(["nope"]), /not a full ARN/);
+    });
+});
+
+describe("subnet CIDRs", () => {
+    it("carves a /16 into /20s: public first, private from the ninth", () => {
+        assert.deepEqual(planSubnets("10.0.0.0/16", 3), {
+            publicCidrs: ["10.0.0.0/20", "10.0.16.0/20", "10.0.32.0/20"],
+            privateCidrs: ["10.0.128.0/20", "10.0.144.0/20", "10.0.160.0/20"],
+        });
+        assert.equal(subnetCidr("172.16.0.0/12", 4, 15), "172.31.0.0/16");
+    });
+    it("refuses host bits, too-small subnets and out-of-range indexes", () => {
+        assert.throws(() => subnetCidr("10.0.0.1/16", 4, 0), /host bits/);
+        assert.throws(() => subnetCidr("10.0.0.0/26", 4, 0), /\/16 to \/28/);
+        assert.throws(() => subnetCidr("10.0.0.0/16", 4, 16), /out of range/);
+    });
+});
+
+describe("ECR lifecycle policy", () => {
+    it("expires untagged images after a day and keeps the newest N tagged", () => {
+        const { rules } = JSON.parse(lifecyclePolicy(7));
+        assert.deepEqual(rules.map((r: any) => [r.rulePriority, r.selection.tagStatus, r.selection.countType, r.selection.countNumber]), [
+            [1, "untagged", "sinceImagePushed", 1],
+            [2, "tagged", "imageCountMoreThan", 7],
+        ]);
+        assert.deepEqual(rules[1].selection.tagPatternList, ["*"], "a tagged rule needs a tag pattern or prefix list");
+    });
+});
+
+describe("source hash (the image tag)", () => {
+    const make = () => {
+        const dir = mkdtempSync(join(tmpdir(), "ctx-"));
+        mkdirSync(join(dir, "src"));
+        mkdirSync(join(dir, "node_modules"));
+        writeFileSync(join(dir, "Dockerfile"), "FROM node:22\n");
+        writeFileSync(join(dir, "src", "a.ts"), "export const a = 1;\n");
+        writeFileSync(join(dir, "node_modules", "x.js"), "1");
+        writeFileSync(join(dir, ".dockerignore"), "node_modules\n*.log\n");
+        return dir;
+    };
+    it("is stable for the same content and changes with any sent file", () => {
+        const a = make(), b = make();
+        assert.equal(sourceHash(a), sourceHash(b));
+        writeFileSync(join(b, "src", "a.ts"), "export const a = 2;\n");
+        assert.notEqual(sourceHash(a), sourceHash(b));
+    });
+    it("ignores what .dockerignore keeps out of the build", () => {
+        const a = make(), b = make();
+        writeFileSync(join(b, "node_modules", "x.js"), "2");
+        writeFileSync(join(b, "debug.log"), "noise");
+        assert.equal(sourceHash(a), sourceHash(b));
+    });
+});

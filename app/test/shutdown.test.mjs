@@ -60,14 +60,14 @@ describe("graceful shutdown", () => {
 
     const workers = Array.from({ length: CONNECTIONS }, worker);
 
-    // Let the load run for a while (bounded: at most 3 s or until 600 responses).
-    const loadDeadline = Date.now() + 3000;
-    while (Date.now() < loadDeadline && results.filter((r) => r.status).length < 600) await sleep(20);
+    // Let the load run for a while (bounded: at most 2 s or until 400 responses).
+    const loadDeadline = Date.now() + 2000;
+    while (Date.now() < loadDeadline && results.filter((r) => r.status).length < 400) await sleep(20);
 
     // A slow request that is in flight when the signal arrives (the load keeps going meanwhile).
     const slowAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     const slowStarted = Date.now();
-    const slow = get(srv.port, "/debug/sleep?ms=1500", { agent: slowAgent, headers: { "x-request-id": "slow-1" } });
+    const slow = get(srv.port, "/debug/sleep?ms=1000", { agent: slowAgent, headers: { "x-request-id": "slow-1" } });
     await srv.waitForLog((l) => l.msg === "debug sleep started" && l.reqId === "slow-1");
 
     signalled = true;
@@ -89,13 +89,13 @@ describe("graceful shutdown", () => {
 
     const before = results.filter((r) => r.sentBeforeSignal === true);
     const failures = before.filter((r) => r.status !== 200);
-    assert.ok(before.length >= 100, `expected real load before the signal, got ${before.length} requests`);
+    assert.ok(before.length >= 50, `expected real load before the signal, got ${before.length} requests`);
     assert.deepEqual(failures, [], `${failures.length}/${before.length} requests sent before SIGTERM failed`);
 
     assert.equal(slowRes.status, 200);
-    assert.deepEqual(slowRes.json, { slept: 1500 });
+    assert.deepEqual(slowRes.json, { slept: 1000 });
     assert.equal(slowRes.headers.connection, "close", "a response written while draining must carry Connection: close");
-    assert.ok(slowDoneAt - slowStarted >= 1400, "the slow request really ran to completion");
+    assert.ok(slowDoneAt - slowStarted >= 950, "the slow request really ran to completion");
 
     assert.equal(refusedWhileDraining, "ECONNREFUSED");
     assert.deepEqual(exit, { code: 0, signal: null });

@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { jobsProblems, jobsSchema } from "./jobs-config";
 import {
     CapacityMode, ContainerInsights, fargateSizeProblem, HEALTH_CHECK_LIMITS, ImagePlatform, LOG_RETENTION_DAYS, NatGateways,
     parseSecretArn, SECRET_ARN_FORMS, TARGET_HEALTH_CHECK_LIMITS, TlsPolicy,
@@ -123,6 +124,8 @@ export const configSchema = {
     retainOnDelete: z.boolean().default(false),
     /** Tags for every resource. */
     tags: z.record(z.string(), z.string()).default({}),
+    /** Scheduled jobs that run the app's image on Fargate (see jobs-config.ts). */
+    jobs: jobsSchema.default([]),
 };
 
 type Schema = typeof configSchema;
@@ -264,6 +267,7 @@ export function crossFieldProblems(c: StackConfig): string[] {
         if (c.https.certificateArn && c.https.domain) p.push(`${k("https")}: give certificateArn or domain, not both`);
         if (c.https.domain && !c.https.hostedZoneId) p.push(`${k("https.hostedZoneId")}: required with https.domain "${c.https.domain}"`);
     }
+    p.push(...jobsProblems(c.project, c.jobs));
     return p;
 }
 

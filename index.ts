@@ -5,6 +5,7 @@
 import * as path from "node:path";
 import { Cluster, cpuArchitectureOf, CpuArchitecture, Image, Network, NatGateways, Registry, WebService } from "fargatekit";
 import { loadConfig, StackConfig, TaskSubnets } from "./config";
+import { createJobs, JobsContext, oneOffOutputs } from "./jobs";
 
 /** Builds one environment from its config; returns the stack outputs. */
 function createEnvironment(config: StackConfig) {
@@ -24,13 +25,15 @@ function createEnvironment(config: StackConfig) {
 
     const s = config.service;
     const taskSubnets = s.subnets ?? (config.network.natGateways === NatGateways.None ? TaskSubnets.Public : TaskSubnets.Private);
+    const taskSubnetIds = taskSubnets === TaskSubnets.Public ? network.publicSubnetIds : network.privateSubnetIds;
+    const assignPublicIp = taskSubnets === TaskSubnets.Public;
     const web = new WebService("web", {
         clusterArn: cluster.clusterArn,
         clusterName: cluster.clusterName,
         vpcId: network.vpcId,
         loadBalancerSubnetIds: network.publicSubnetIds,
-        taskSubnetIds: taskSubnets === TaskSubnets.Public ? network.publicSubnetIds : network.privateSubnetIds,
-        assignPublicIp: taskSubnets === TaskSubnets.Public,
+        taskSubnetIds,
+        assignPublicIp,
         task: {
             image: image.imageRef,
             cpu: s.cpu,
@@ -71,7 +74,25 @@ function createEnvironment(config: StackConfig) {
         tags,
     });
 
+    // Scheduled jobs: the app's image, the service's subnets, their own command and size.
+    const jobContext: JobsContext = {
+        clusterArn: cluster.clusterArn,
+        vpcId: network.vpcId,
+        taskSubnetIds,
+        assignPublicIp,
+        image: image.imageRef,
+        imageTag: image.tag,
+        repositoryArn: registry.repositoryArn,
+        cpuArchitecture: cpuArchitectureOf(config.image.platform) as CpuArchitecture,
+        stack: config.stack,
+        logRetentionDays: s.logRetentionDays,
+        retainLogs: retain,
+        tags,
+    };
+    const jobs = createJobs(config.jobs, jobContext);
+
     return {
+        ...oneOffOutputs(jobs, web, { ...jobContext, capacity: s.capacity, exec: s.exec }),
         url: web.url,
         clusterName: cluster.clusterName,
         serviceName: web.serviceName,

@@ -17,3 +17,12 @@ export { FARGATE_MEMORY_BY_CPU, FARGATE_CPU_VALUES, fargateSizeProblem, assertFa
 export { parseSecretArn, secretReadStatements, SecretSource, SECRET_ARN_FORMS } from "./secrets";
 export { subnetCidr, planSubnets } from "./cidr";
 export { sourceHash } from "./source-hash";
+export {
+    ScheduledTask, ScheduledTaskArgs, ScheduleRetryArgs, OverlapPolicy, scheduledTaskProblems, RETRY_LIMITS,
+    FLEXIBLE_WINDOW_MAX_MINUTES, DLQ_RETENTION_SECONDS, SKIP_IF_RUNNING_ENV,
+} from "./scheduled-task";
+export {
+    ScheduleKind, ParsedSchedule, CRON_FIELDS, SCHEDULE_FORMS, scheduleExpressionProblems, parseScheduleExpression, timezoneProblems,
+} from "./schedule-expression";
+export { schedulerTrustPolicy, schedulerPermissionStatements, listOwnRunsStatement } from "./scheduler-iam";
+export { runTaskCommand, executeCommandLine, shellQuote, RunTaskCommandArgs, ExecuteCommandArgs, CapacityProviderItem } from "./run-task-command";

@@ -1,0 +1,252 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { assertComponentName, IAM_ROLE_NAME_MAX } from "./names";
+import { runTaskCommand } from "./run-task-command";
+import { scheduleExpressionProblems, timezoneProblems } from "./schedule-expression";
+import { listOwnRunsStatement, schedulerPermissionStatements, schedulerTrustPolicy } from "./scheduler-iam";
+import { FargateTaskDefinition, FargateTaskDefinitionArgs, taskDefinitionProblems } from "./task-definition";
+import { CapacityMode, capacityProviderStrategy } from "./web-service";
+
+/** What a run does when the previous run of the same job is still going. */
+export enum OverlapPolicy {
+    /** Start anyway: runs may overlap. */
+    Allow = "allow",
+    /**
+     * Exit early: the task role may list its cluster's tasks and the container gets
+     * `JOB_SKIP_IF_RUNNING=true`, so the job entry exits 0 when another task of its family is RUNNING.
+     */
+    Skip = "skip",
+}
+
+/** Scheduler's retry policy limits (Scheduler API reference, RetryPolicy). */
+export const RETRY_LIMITS = { attempts: [0, 185], maxEventAgeSeconds: [60, 86400] } as const;
+/** Scheduler's flexible time window limit in minutes (Scheduler API reference, FlexibleTimeWindow). */
+export const FLEXIBLE_WINDOW_MAX_MINUTES = 1440;
+/** The longest an SQS queue keeps a message: 14 days (SQS developer guide, quotas). */
+export const DLQ_RETENTION_SECONDS = 1_209_600;
+/** The environment variable app/ reads to exit early when a previous run is still going. */
+export const SKIP_IF_RUNNING_ENV = "JOB_SKIP_IF_RUNNING";
+
+export interface ScheduleRetryArgs {
+    /** Retries after a failed start (throttling, no capacity), 0–185. @default 3 */
+    attempts?: number;
+    /** Give up (and dead-letter) a run not started within this many seconds, 60–86400. @default 3600 */
+    maxEventAgeSeconds?: number;
+}
+
+export interface ScheduledTaskArgs {
+    /** The cluster's ARN (pass `Cluster.clusterArn`, which resolves once its capacity providers exist). */
+    clusterArn: pulumi.Input<string>;
+    vpcId: pulumi.Input<string>;
+    /** Subnets the task runs in (private with NAT, or public with `assignPublicIp`). */
+    subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    /** Public IP for the task (public subnets without NAT need it to pull the image). @default false */
+    assignPublicIp?: boolean;
+    /**
+     * `rate(…)`, `cron(…)` with 6 fields, or `at(…)`; validated locally.
+     * @example "cron(0 3 * * ? *)"
+     */
+    schedule: string;
+    /** IANA time zone the cron/at expression is read in. @default "UTC" */
+    timezone?: string;
+    /** DISABLED keeps the schedule but starts nothing. @default true */
+    enabled?: boolean;
+    /** Let Scheduler start up to this many minutes late to spread load, 1–1440; exact time when 0. @default 0 */
+    flexibleWindowMinutes?: number;
+    /** @default { attempts: 3, maxEventAgeSeconds: 3600 } */
+    retries?: ScheduleRetryArgs;
+    /** @default OverlapPolicy.Allow */
+    overlap?: OverlapPolicy;
+    /** @default CapacityMode.Fargate (launch type FARGATE) */
+    capacity?: CapacityMode;
+    /** Fargate platform version, numeric (e.g. "1.4.0"); ECS uses LATEST when omitted. @default undefined */
+    platformVersion?: string;
+    /**
+     * The job's container: the app's image, its own command, size, environment and secrets.
+     * `logStreamPrefix` defaults to the component name, so the job's logs are told apart.
+     */
+    task: FargateTaskDefinitionArgs;
+    tags?: Record<string, string>;
+}
+
+const inRange = (v: number | undefined, [lo, hi]: readonly [number, number]) => v === undefined || (Number.isInteger(v) && v >= lo && v <= hi);
+
+/** Every problem with a ScheduledTask's arguments (empty when valid). */
+export function scheduledTaskProblems(args: ScheduledTaskArgs): string[] {
+    const problems = taskDefinitionProblems(args.task).map((p) => `task.${p}`);
+    if (args.task.port !== undefined) problems.push(`task.port: got ${args.task.port}; a scheduled task serves no traffic, omit it`);
+    problems.push(...scheduleExpressionProblems(args.schedule).map((p) => `schedule: ${p}`));
+    problems.push(...timezoneProblems(args.timezone ?? "UTC").map((p) => `timezone: ${p}`));
+    const w = args.flexibleWindowMinutes;
+    if (w !== undefined && !inRange(w, [0, FLEXIBLE_WINDOW_MAX_MINUTES])) problems.push(`flexibleWindowMinutes: got ${w}; allowed: 0 (off) or 1–${FLEXIBLE_WINDOW_MAX_MINUTES}`);
+    const r = args.retries ?? {};
+    if (!inRange(r.attempts, RETRY_LIMITS.attempts)) problems.push(`retries.attempts: got ${r.attempts}; allowed: an integer ${RETRY_LIMITS.attempts.join("–")}`);
+    if (!inRange(r.maxEventAgeSeconds, RETRY_LIMITS.maxEventAgeSeconds)) problems.push(`retries.maxEventAgeSeconds: got ${r.maxEventAgeSeconds}; allowed: an integer ${RETRY_LIMITS.maxEventAgeSeconds.join("–")}`);
+    if (args.overlap !== undefined && !Object.values(OverlapPolicy).includes(args.overlap)) problems.push(`overlap: got "${args.overlap}"; allowed: ${Object.values(OverlapPolicy).join(", ")}`);
+    if (args.capacity !== undefined && !Object.values(CapacityMode).includes(args.capacity)) problems.push(`capacity: got "${args.capacity}"; allowed: ${Object.values(CapacityMode).join(", ")}`);
+    if (args.platformVersion !== undefined && !/^\d+\.\d+\.\d+$/.test(args.platformVersion)) problems.push(`platformVersion: got "${args.platformVersion}"; allowed: a numeric version such as "1.4.0" (omit for LATEST)`);
+    if (SKIP_IF_RUNNING_ENV in (args.task.environment ?? {})) problems.push(`task.environment.${SKIP_IF_RUNNING_ENV}: set by the overlap policy; use overlap instead`);
+    return problems;
+}
+
+/**
+ * A job on a schedule: its own Fargate task definition (the app's image, its own command and size),
+ * an EventBridge Scheduler schedule that runs it on the cluster, a security group that allows egress
+ * only, a role Scheduler assumes that may start exactly this task definition, retries, and an SQS
+ * dead-letter queue for runs that could not be started.
+ */
+export class ScheduledTask extends pulumi.ComponentResource {
+    public readonly taskDefinition: FargateTaskDefinition;
+    public readonly securityGroup: aws.ec2.SecurityGroup;
+    public readonly deadLetterQueue: aws.sqs.Queue;
+    public readonly schedulerRole: aws.iam.Role;
+    public readonly schedule: aws.scheduler.Schedule;
+    public readonly taskDefinitionArn: pulumi.Output<string>;
+    public readonly securityGroupId: pulumi.Output<string>;
+    public readonly scheduleArn: pulumi.Output<string>;
+    public readonly deadLetterQueueUrl: pulumi.Output<string>;
+    public readonly logGroupName: pulumi.Output<string>;
+    /** `aws ecs run-task …` that starts one run now, exactly as the schedule would. */
+    public readonly runTaskCommand: pulumi.Output<string>;
+
+    constructor(name: string, args: ScheduledTaskArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("fargatekit:index:ScheduledTask", name, {}, opts);
+        const problems = scheduledTaskProblems(args);
+        try {
+            // The longest IAM role name is "<name>-scheduler" plus Pulumi's suffix.
+            assertComponentName("ScheduledTask", name, "-scheduler", IAM_ROLE_NAME_MAX);
+        } catch (e) {
+            problems.unshift((e as Error).message);
+        }
+        if (problems.length > 0) throw new Error(`ScheduledTask "${name}": ${problems.join("; ")}`);
+
+        const parent = { parent: this };
+        const skip = (args.overlap ?? OverlapPolicy.Allow) === OverlapPolicy.Skip;
+        const capacity = args.capacity ?? CapacityMode.Fargate;
+        const assignPublicIp = args.assignPublicIp ?? false;
+        const region = aws.getRegionOutput({}, parent);
+        const identity = aws.getCallerIdentityOutput({}, parent);
+        const partition = aws.getPartitionOutput({}, parent);
+        const clusterArn = pulumi.output(args.clusterArn);
+
+        const extraStatements = args.task.taskRoleStatements;
+        this.taskDefinition = new FargateTaskDefinition(name, {
+            ...args.task,
+            logStreamPrefix: args.task.logStreamPrefix ?? name,
+            environment: { ...args.task.environment, ...(skip ? { [SKIP_IF_RUNNING_ENV]: "true" } : {}) },
+            taskRoleStatements: skip
+                ? pulumi.all([clusterArn, pulumi.output(extraStatements ?? [])]).apply(([arn, extra]) => [listOwnRunsStatement(arn), ...extra])
+                : extraStatements,
+            tags: args.tags,
+        }, parent);
+
+        // Jobs take no inbound traffic: no ingress rule at all, egress for the image, logs, secrets
+        // and whatever the job calls.
+        this.securityGroup = new aws.ec2.SecurityGroup(`${name}-sg`, {
+            vpcId: args.vpcId,
+            description: `Scheduled task ${name}: egress only`,
+            tags: { ...args.tags, Name: `${name}-sg` },
+        }, parent);
+        new aws.vpc.SecurityGroupEgressRule(`${name}-out`, {
+            securityGroupId: this.securityGroup.id,
+            description: "Outbound (ECR, CloudWatch Logs, Secrets Manager, the job's dependencies)",
+            ipProtocol: "-1",
+            cidrIpv4: "0.0.0.0/0",
+        }, parent);
+
+        // Standard queue (Scheduler does not support FIFO dead-letter queues), encrypted with SQS-managed
+        // keys (no KMS grant needed for Scheduler), kept for SQS's maximum of 14 days.
+        this.deadLetterQueue = new aws.sqs.Queue(`${name}-dlq`, {
+            sqsManagedSseEnabled: true,
+            messageRetentionSeconds: DLQ_RETENTION_SECONDS,
+            tags: args.tags,
+        }, parent);
+
+        const scheduleGroup = "default";
+        this.schedulerRole = new aws.iam.Role(`${name}-scheduler`, {
+            description: `EventBridge Scheduler role of ${name}: start exactly its task definition`,
+            assumeRolePolicy: schedulerTrustPolicy({
+                accountId: identity.accountId,
+                scheduleGroupArn: pulumi.interpolate`arn:${partition.partition}:scheduler:${region.region}:${identity.accountId}:schedule-group/${scheduleGroup}`,
+            }),
+            tags: args.tags,
+        }, parent);
+        const clusterName = clusterArn.apply((arn) => arn.split("/").pop() ?? arn);
+        const policy = new aws.iam.RolePolicy(`${name}-scheduler`, {
+            role: this.schedulerRole.id,
+            policy: pulumi.jsonStringify({
+                Version: "2012-10-17",
+                Statement: schedulerPermissionStatements({
+                    taskDefinitionArn: this.taskDefinition.taskDefinitionArn,
+                    clusterArn,
+                    executionRoleArn: this.taskDefinition.executionRole.arn,
+                    taskRoleArn: this.taskDefinition.taskRole.arn,
+                    deadLetterQueueArn: this.deadLetterQueue.arn,
+                    taskArnPattern: pulumi.interpolate`arn:${partition.partition}:ecs:${region.region}:${identity.accountId}:task/${clusterName}/*`,
+                }),
+            }),
+        }, parent);
+
+        const strategy = capacity === CapacityMode.Fargate ? undefined : capacityProviderStrategy(capacity);
+        const window = args.flexibleWindowMinutes ?? 0;
+        this.schedule = new aws.scheduler.Schedule(`${name}`, {
+            groupName: scheduleGroup,
+            description: `Runs ${name} on ${args.schedule} (${args.timezone ?? "UTC"})`,
+            scheduleExpression: args.schedule.trim(),
+            scheduleExpressionTimezone: args.timezone ?? "UTC",
+            state: (args.enabled ?? true) ? "ENABLED" : "DISABLED",
+            flexibleTimeWindow: window > 0 ? { mode: "FLEXIBLE", maximumWindowInMinutes: window } : { mode: "OFF" },
+            target: {
+                arn: clusterArn,
+                roleArn: this.schedulerRole.arn,
+                ecsParameters: {
+                    taskDefinitionArn: this.taskDefinition.taskDefinitionArn,
+                    taskCount: 1,
+                    // RunTask takes a launch type or a capacity provider strategy, never both (ECS API reference, RunTask).
+                    ...(strategy ? { capacityProviderStrategies: strategy } : { launchType: "FARGATE" }),
+                    ...(args.platformVersion ? { platformVersion: args.platformVersion } : {}),
+                    networkConfiguration: { subnets: args.subnetIds, securityGroups: [this.securityGroup.id], assignPublicIp },
+                    // Tasks carry the task definition's tags (cost allocation); needs ecs:TagResource above.
+                    propagateTags: "TASK_DEFINITION",
+                    enableEcsManagedTags: true,
+                },
+                retryPolicy: {
+                    maximumRetryAttempts: args.retries?.attempts ?? 3,
+                    maximumEventAgeInSeconds: args.retries?.maxEventAgeSeconds ?? 3600,
+                },
+                deadLetterConfig: { arn: this.deadLetterQueue.arn },
+            },
+        }, {
+            parent: this,
+            // Start the schedule only once its role may start the (new) task definition revision.
+            dependsOn: [policy],
+        });
+
+        this.taskDefinitionArn = this.taskDefinition.taskDefinitionArn;
+        this.securityGroupId = this.securityGroup.id;
+        this.scheduleArn = this.schedule.arn;
+        this.deadLetterQueueUrl = this.deadLetterQueue.url;
+        this.logGroupName = this.taskDefinition.logGroupName;
+        this.runTaskCommand = pulumi.all([region.region, clusterArn, this.taskDefinitionArn, pulumi.output(args.subnetIds), this.securityGroup.id])
+            .apply(([reg, cluster, taskDefinition, subnets, sg]) => runTaskCommand({
+                region: reg,
+                cluster,
+                taskDefinition,
+                subnets,
+                securityGroups: [sg],
+                assignPublicIp,
+                capacityProviderStrategy: strategy,
+                containerName: this.taskDefinition.containerName,
+                command: args.task.command,
+                startedBy: "one-off",
+            }));
+        this.registerOutputs({
+            taskDefinitionArn: this.taskDefinitionArn,
+            securityGroupId: this.securityGroupId,
+            scheduleArn: this.scheduleArn,
+            deadLetterQueueUrl: this.deadLetterQueueUrl,
+            logGroupName: this.logGroupName,
+            runTaskCommand: this.runTaskCommand,
+        });
+    }
+}

@@ -1,0 +1,74 @@
+/**
+ * The `jobs` key of the stack config: scheduled and one-off tasks that run the app's image on Fargate.
+ * Shape and ranges are checked by the schema; the rules that need more than one field (Fargate sizes,
+ * schedule syntax, time zones, secret ARNs, unique names) by `jobsProblems`, each naming
+ * `<project>:jobs.<job name>.<field>`, the value given and what is allowed.
+ */
+import { z } from "zod";
+import {
+    CapacityMode, fargateSizeProblem, LOG_RETENTION_DAYS, OverlapPolicy, parseSecretArn, RETRY_LIMITS, SECRET_ARN_FORMS,
+    scheduleExpressionProblems, SKIP_IF_RUNNING_ENV, timezoneProblems, FLEXIBLE_WINDOW_MAX_MINUTES,
+} from "fargatekit";
+
+const int = (lo: number, hi: number) => z.number().int().min(lo).max(hi);
+const enumOf = <T extends Record<string, string>>(e: T) => z.enum(Object.values(e) as [string, ...string[]]) as unknown as z.ZodType<T[keyof T]>;
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a valid environment variable name");
+
+/** Job names become part of AWS names (`job-<name>-scheduler-xxxxxxx` must fit IAM's 64 characters). */
+export const JOB_NAME_PATTERN = /^[a-z]([a-z0-9-]{0,28}[a-z0-9])?$/;
+
+const retries = z.strictObject({
+    /** Retries after a run could not be started (throttling, no capacity). */
+    attempts: int(...RETRY_LIMITS.attempts).default(3),
+    /** Seconds after which an unstarted run goes to the dead-letter queue instead. */
+    maxEventAgeSeconds: int(...RETRY_LIMITS.maxEventAgeSeconds).default(3600),
+});
+
+export const jobSchema = z.strictObject({
+    name: z.string().regex(JOB_NAME_PATTERN, "must be 1–30 lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen"),
+    /** rate(…), cron(…) with 6 fields, or at(…). */
+    schedule: z.string().min(1),
+    /** IANA time zone the schedule is read in. */
+    timezone: z.string().default("UTC"),
+    enabled: z.boolean().default(true),
+    /** The container command, e.g. ["node", "dist/jobs/cleanup.js"]. */
+    command: z.array(z.string().min(1)).min(1),
+    cpu: z.number().int().default(256),
+    memory: z.number().int().default(512),
+    environment: z.record(envName, z.string()).default({}),
+    /** Variable name → full ARN of a Secrets Manager secret (optionally `:json-key::`) or SSM parameter. */
+    secrets: z.record(envName, z.string()).default({}),
+    retries: retries.default(retries.parse({})),
+    /** `skip`: a run exits early while the previous run of the job is still going. */
+    overlap: enumOf(OverlapPolicy).default(OverlapPolicy.Allow),
+    /** Minutes Scheduler may start a run late to spread load; 0 = on time. */
+    flexibleWindowMinutes: int(0, FLEXIBLE_WINDOW_MAX_MINUTES).default(0),
+    capacity: enumOf(CapacityMode).default(CapacityMode.Fargate),
+    /** The service's logRetentionDays when omitted. */
+    logRetentionDays: z.number().refine((v) => (LOG_RETENTION_DAYS as readonly number[]).includes(v), { message: `must be one of ${LOG_RETENTION_DAYS.join(", ")}` }).optional(),
+});
+
+export const jobsSchema = z.array(jobSchema);
+export type JobConfig = z.output<typeof jobSchema>;
+
+/** The rules over a job's fields that the schema cannot say alone; every problem, each with its key. */
+export function jobsProblems(project: string, jobs: readonly JobConfig[]): string[] {
+    const p: string[] = [];
+    const seen = new Map<string, number>();
+    jobs.forEach((job, i) => {
+        const k = (field: string) => `${project}:jobs.${job.name}.${field}`;
+        const first = seen.get(job.name);
+        if (first !== undefined) p.push(`${project}:jobs[${i}].name: got "${job.name}", already used by jobs[${first}]; job names must be unique`);
+        else seen.set(job.name, i);
+        const size = fargateSizeProblem(job.cpu, job.memory);
+        if (size) p.push(`${k("cpu")}/${k("memory")}: got ${job.cpu}/${job.memory}; ${size}`);
+        for (const problem of scheduleExpressionProblems(job.schedule)) p.push(`${k("schedule")}: ${problem}`);
+        for (const problem of timezoneProblems(job.timezone)) p.push(`${k("timezone")}: ${problem}`);
+        for (const [name, valueFrom] of Object.entries(job.secrets)) {
+            if (!parseSecretArn(valueFrom)) p.push(`${k(`secrets.${name}`)}: got "${valueFrom}"; allowed: ${SECRET_ARN_FORMS}`);
+            if (name in job.environment) p.push(`${k(`secrets.${name}`)}: also set in environment; a variable comes from one place`);
+        }
+        if (SKIP_IF_RUNNING_ENV in job.environment) p.push(`${k(`environment.${SKIP_IF_RUNNING_ENV}`)}: set by overlap; use overlap: skip or allow instead`);
+    });
+    return p;
+}

@@ -1,0 +1,172 @@
+/**
+ * The offline adapter: runs the policy pack's rule functions over a graph recorded by the SDK mock
+ * engine, building the same arguments @pulumi/policy passes them (type, props, urn, name, opts; for
+ * stack rules the resources with outputs, parents and dependencies) and collecting every
+ * reportViolation call. No Pulumi CLI, no engine, no cloud.
+ */
+import type { EnforcementLevel, PolicyResource, PolicyResourceOptions, ReportViolation } from "@pulumi/policy";
+import { rules as allRules } from "./rules";
+import type { ProjectRule, ResourceRule, RuleCategory } from "./rules/util";
+
+/** One resource of a plan: what the engine would register. */
+export interface PlanResource {
+    urn: string;
+    type: string;
+    name: string;
+    parentUrn?: string;
+    /** What the program passed (what validateResource sees). */
+    inputs: Record<string, any>;
+    /** What the provider returns, with `id` (what validateStack sees). */
+    outputs: Record<string, any>;
+    protect: boolean;
+    retainOnDelete: boolean;
+    ignoreChanges: string[];
+    dependsOn: string[];
+}
+
+/** The shape tests/harness.ts records (kept structural so the policy folder does not import the tests). */
+export interface RecordedLike {
+    type: string; name: string; inputs: Record<string, any>; state: Record<string, any>; id: string;
+    dependsOn: string[]; parent?: string; parentType?: string; ignoreChanges: string[]; retainOnDelete: boolean; protect: boolean;
+}
+
+/** URNs the way the engine builds them: `urn:pulumi:<stack>::<project>::<parent types $-joined>$<type>::<name>`. */
+export function toPlanResources(recorded: RecordedLike[], stack: string, project: string): PlanResource[] {
+    const key = (type: string | undefined, name: string | undefined) => `${type}::${name}`;
+    const byKey = new Map(recorded.map((r) => [key(r.type, r.name), r]));
+    const typeChain = (r: RecordedLike): string[] => {
+        const parent = r.parent ? byKey.get(key(r.parentType, r.parent)) : undefined;
+        return parent && parent.type !== "pulumi:pulumi:Stack" ? [...typeChain(parent), r.type] : [r.type];
+    };
+    const urnOf = (r: RecordedLike) => `urn:pulumi:${stack}::${project}::${typeChain(r).join("$")}::${r.name}`;
+    const byName = new Map<string, RecordedLike[]>();
+    for (const r of recorded) byName.set(r.name, [...(byName.get(r.name) ?? []), r]);
+    return recorded.map((r) => {
+        const parent = r.parent ? byKey.get(key(r.parentType, r.parent)) : undefined;
+        return {
+            urn: urnOf(r),
+            type: r.type,
+            name: r.name,
+            parentUrn: parent ? urnOf(parent) : undefined,
+            inputs: r.inputs,
+            outputs: { ...r.state, id: r.id },
+            protect: r.protect,
+            retainOnDelete: r.retainOnDelete,
+            ignoreChanges: r.ignoreChanges,
+            // dependsOn is recorded by logical name; a name shared by several resources yields each.
+            dependsOn: r.dependsOn.flatMap((n) => (byName.get(n) ?? []).map(urnOf)).sort(),
+        };
+    }).sort((a, b) => a.urn.localeCompare(b.urn));
+}
+
+export interface Finding {
+    rule: string;
+    category: RuleCategory;
+    enforcementLevel: EnforcementLevel;
+    source: string;
+    /** The resource in violation; undefined when a stack rule blames the whole stack. */
+    urn?: string;
+    message: string;
+}
+
+export interface RuleOutcome {
+    rule: string;
+    description: string;
+    category: RuleCategory;
+    enforcementLevel: EnforcementLevel;
+    source: string;
+    /** How many resources it looked at (resource rules), or -1 for a stack rule. */
+    checked: number;
+    violations: number;
+}
+
+export interface Evaluation { findings: Finding[]; outcomes: RuleOutcome[] }
+
+class NotApplicable extends Error {}
+const notApplicable = (reason?: string): never => { throw new NotApplicable(reason); };
+
+function options(r: PlanResource): PolicyResourceOptions {
+    return {
+        protect: r.protect,
+        ignoreChanges: r.ignoreChanges,
+        aliases: [],
+        customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+        additionalSecretOutputs: [],
+        parent: r.parentUrn,
+    };
+}
+
+const isTypeOf = (type: string) => (cls: { new (...rest: any[]): unknown }) => (cls as unknown as { __pulumiType?: string }).__pulumiType === type;
+
+function configOf(rule: ProjectRule): <T extends object>() => T {
+    const defaults: Record<string, unknown> = {};
+    for (const [k, schema] of Object.entries(rule.configSchema?.properties ?? {})) if ((schema as { default?: unknown }).default !== undefined) defaults[k] = (schema as { default?: unknown }).default;
+    return <T extends object>() => defaults as T;
+}
+
+/** The stack's resources as validateStack receives them (outputs, parents, dependencies). */
+function policyResources(resources: PlanResource[]): PolicyResource[] {
+    const out = new Map<string, PolicyResource>();
+    for (const r of resources) {
+        out.set(r.urn, {
+            type: r.type, props: r.outputs, urn: r.urn, name: r.name, opts: options(r), dependencies: [], propertyDependencies: {},
+            isType: isTypeOf(r.type),
+            asType: ((cls: { new (...rest: any[]): unknown }) => (isTypeOf(r.type)(cls) ? r.outputs : undefined)) as PolicyResource["asType"],
+        });
+    }
+    for (const r of resources) {
+        const pr = out.get(r.urn)!;
+        pr.parent = r.parentUrn ? out.get(r.parentUrn) : undefined;
+        pr.dependencies = r.dependsOn.map((u) => out.get(u)).filter((d): d is PolicyResource => d !== undefined);
+    }
+    return resources.map((r) => out.get(r.urn)!);
+}
+
+/** Runs `rules` over `resources` like the policy engine would: each resource rule per resource, each stack rule once. */
+export async function evaluate(resources: PlanResource[], rules: ProjectRule[] = allRules): Promise<Evaluation> {
+    const findings: Finding[] = [];
+    const outcomes: RuleOutcome[] = [];
+    const stackResources = policyResources(resources);
+    for (const rule of rules) {
+        const level = rule.enforcementLevel ?? "advisory";
+        if (level === "disabled") continue;
+        const before = findings.length;
+        const reporter = (urn?: string): ReportViolation => (message, blamed) => {
+            findings.push({ rule: rule.name, category: rule.category, enforcementLevel: level, source: rule.source, urn: urn ?? blamed, message });
+        };
+        let checked = -1;
+        if ("validateResource" in rule && rule.validateResource) {
+            const validations = Array.isArray(rule.validateResource) ? rule.validateResource : [rule.validateResource];
+            const applies = (rule as ResourceRule).appliesTo;
+            checked = 0;
+            for (const r of resources) {
+                if (applies && !applies.includes(r.type)) continue;
+                checked++;
+                for (const validate of validations) {
+                    try {
+                        await validate({
+                            type: r.type, props: r.inputs, urn: r.urn, name: r.name, opts: options(r), stackTags: new Map(),
+                            isType: isTypeOf(r.type),
+                            asType: ((cls: { new (...rest: any[]): unknown }) => (isTypeOf(r.type)(cls) ? r.inputs : undefined)) as never,
+                            getConfig: configOf(rule), notApplicable,
+                        }, reporter(r.urn));
+                    } catch (e) {
+                        if (!(e instanceof NotApplicable)) throw new Error(`rule ${rule.name} failed on ${r.urn}: ${(e as Error).message}`);
+                    }
+                }
+            }
+        }
+        if ("validateStack" in rule && rule.validateStack) {
+            try {
+                await rule.validateStack({ resources: stackResources, stackTags: new Map(), getConfig: configOf(rule), notApplicable }, reporter());
+            } catch (e) {
+                if (!(e instanceof NotApplicable)) throw new Error(`rule ${rule.name} failed: ${(e as Error).message}`);
+            }
+        }
+        outcomes.push({ rule: rule.name, description: rule.description, category: rule.category, enforcementLevel: level, source: rule.source, checked, violations: findings.length - before });
+    }
+    return { findings, outcomes };
+}
+
+/** True when a mandatory rule is violated (the plan then exits non-zero, like `pulumi preview` would fail). */
+export const blocks = (e: Evaluation) => e.findings.some((f) => f.enforcementLevel === "mandatory");

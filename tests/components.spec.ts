@@ -132,7 +132,7 @@ describe("per-stack defaults", () => {
         assert.ok(JSON.parse(taskPolicy.inputs.policy).Statement.some((s: any) => s.Action.includes("ssmmessages:OpenDataChannel")), "ECS Exec permissions on the task role");
         assert.equal(g.one("aws:ecr/repository:Repository").inputs.forceDelete, true);
         assert.ok(g.resources.every((r) => !r.retainOnDelete && !r.protect));
-        assert.equal(g.one("aws:cloudwatch/logGroup:LogGroup").inputs.retentionInDays, 7);
+        assert.equal(g.ofType("aws:cloudwatch/logGroup:LogGroup").find((l) => l.name === "web-logs")!.inputs.retentionInDays, 7);
     });
 
     it("prod: private subnets behind a NAT per AZ, ≥ 2 tasks over ≥ 2 AZs, HTTPS, protection, access logs, data kept", async () => {
@@ -145,7 +145,7 @@ describe("per-stack defaults", () => {
         assert.equal(g.ofType("aws:ec2/natGateway:NatGateway").length, 3);
         assert.ok(svc.inputs.desiredCount >= 2);
         assert.equal(svc.inputs.enableExecuteCommand, false);
-        const [c] = JSON.parse(g.one("aws:ecs/taskDefinition:TaskDefinition").inputs.containerDefinitions);
+        const [c] = JSON.parse(g.ofType("aws:ecs/taskDefinition:TaskDefinition").find((t) => t.name === "web")!.inputs.containerDefinitions);
         assert.equal(c.readonlyRootFilesystem, true);
         const lb = g.one("aws:lb/loadBalancer:LoadBalancer");
         assert.equal(lb.inputs.enableDeletionProtection, true);
@@ -172,7 +172,7 @@ describe("per-stack defaults", () => {
         assert.equal(image.inputs.registry.username, "AWS");
         assert.ok(image.secretInputs.includes("registry"), "the registry password stays a secret in state");
         assert.equal(run.outputs.imageRef, image.state.repoDigest);
-        const [c] = JSON.parse(g.one("aws:ecs/taskDefinition:TaskDefinition").inputs.containerDefinitions);
+        const [c] = JSON.parse(g.ofType("aws:ecs/taskDefinition:TaskDefinition").find((t) => t.name === "web")!.inputs.containerDefinitions);
         assert.equal(c.image, image.state.repoDigest);
         assert.equal(c.environment.find((e: any) => e.name === "APP_VERSION").value, image.inputs.imageName.split(":").pop());
     });
@@ -185,7 +185,7 @@ describe("per-stack defaults", () => {
 
     it("a secret in the stack config reaches the container and the execution role", async () => {
         const g = new Graph(await runStack("dev", { service: { cpu: 256, memory: 512, capacity: "fargateSpot", subnets: "public", secrets: { DB_PASSWORD: `${SECRET}:password::` } } }));
-        const [c] = JSON.parse(g.one("aws:ecs/taskDefinition:TaskDefinition").inputs.containerDefinitions);
+        const [c] = JSON.parse(g.ofType("aws:ecs/taskDefinition:TaskDefinition").find((t) => t.name === "web")!.inputs.containerDefinitions);
         assert.deepEqual(c.secrets, [{ name: "DB_PASSWORD", valueFrom: `${SECRET}:password::` }]);
         const exec = JSON.parse(g.ofType("aws:iam/rolePolicy:RolePolicy").find((p) => p.name === "web-exec")!.inputs.policy);
         assert.deepEqual(exec.Statement.find((s: any) => s.Sid === "ReadInjectedSecrets").Resource, [SECRET]);

@@ -45,6 +45,9 @@ function createEnvironment(config: StackConfig) {
                 PORT: String(s.port),
                 STACK: config.stack,
                 APP_VERSION: image.tag,
+                // The app's keep-alive must outlast the ALB's idle timeout, or the ALB may reuse a
+                // connection the app just closed and answer 502.
+                KEEP_ALIVE_TIMEOUT_MS: String((config.loadBalancer.idleTimeout + 5) * 1000),
                 ...s.environment,
             },
             secrets: s.secrets,

@@ -175,6 +175,8 @@ describe("per-stack defaults", () => {
         const [c] = JSON.parse(g.ofType("aws:ecs/taskDefinition:TaskDefinition").find((t) => t.name === "web")!.inputs.containerDefinitions);
         assert.equal(c.image, image.state.repoDigest);
         assert.equal(c.environment.find((e: any) => e.name === "APP_VERSION").value, image.inputs.imageName.split(":").pop());
+        const idle = g.one("aws:lb/loadBalancer:LoadBalancer").inputs.idleTimeout;
+        assert.ok(Number(c.environment.find((e: any) => e.name === "KEEP_ALIVE_TIMEOUT_MS").value) > idle * 1000, "app keep-alive outlasts the ALB idle timeout");
     });
 
     it("exports the URL, names, repository and log group", async () => {

@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
+import { nodeFor, UrnNode, urnOf } from "./urn-model";
 
 export const ACCOUNT = "123456789012";
 export const REGION = "us-east-1";
@@ -30,6 +31,10 @@ export interface RecordedResource {
     ignoreChanges: string[];
     retainOnDelete: boolean;
     protect: boolean;
+    /** The URN the engine would give it (`urn:pulumi:<stack>::<project>::<parent types$type>::<name>`). */
+    urn: string;
+    /** Former URNs its own and its ancestors' `aliases` keep it under (no replacement when they match). */
+    aliasUrns: string[];
 }
 
 export interface ProgramRun {
@@ -186,6 +191,8 @@ async function runOnce(stack: string, config: Record<string, unknown>, program: 
     const invokes: string[] = [];
     const meta = new Map<pulumi.Resource, { type: string; name: string }>();
     const optsByKey = new Map<string, pulumi.ResourceOptions & { parent?: pulumi.Resource }>();
+    const urnNodes = new Map<string, UrnNode>();
+    const urnNodesByResource = new Map<pulumi.Resource, UrnNode>();
 
     await pulumi.runtime.setMocks({
         newResource(args) {
@@ -195,6 +202,7 @@ async function runOnce(stack: string, config: Record<string, unknown>, program: 
             const opts = optsByKey.get(`${args.type}::${args.name}`) ?? {};
             const deps = Array.isArray(opts.dependsOn) ? (opts.dependsOn as pulumi.Resource[]) : opts.dependsOn ? [opts.dependsOn as pulumi.Resource] : [];
             const parentMeta = opts.parent ? meta.get(opts.parent) : undefined;
+            const node = urnNodes.get(`${args.type}::${args.name}`);
             resources.push({
                 type: args.type,
                 name: args.name,
@@ -208,6 +216,8 @@ async function runOnce(stack: string, config: Record<string, unknown>, program: 
                 ignoreChanges: opts.ignoreChanges ?? [],
                 retainOnDelete: opts.retainOnDelete ?? false,
                 protect: opts.protect ?? false,
+                urn: urnOf(stack, PROJECT, node ?? { qualifiedType: args.type, name: args.name }),
+                aliasUrns: (node?.aliases ?? []).map((a) => urnOf(stack, PROJECT, a)),
             });
             return { id, state };
         },
@@ -228,6 +238,11 @@ async function runOnce(stack: string, config: Record<string, unknown>, program: 
         pulumi.runtime.registerStackTransformation((t) => {
             meta.set(t.resource, { type: t.type, name: t.name });
             optsByKey.set(`${t.type}::${t.name}`, t.opts as pulumi.ResourceOptions);
+            const node = nodeFor(t.type, t.name, t.opts.parent ? urnNodesByResource.get(t.opts.parent) : undefined, t.opts.aliases as unknown[] | undefined, {
+                stack, project: PROJECT, nodeOfParent: (r) => urnNodesByResource.get(r as pulumi.Resource),
+            });
+            urnNodesByResource.set(t.resource, node);
+            urnNodes.set(`${t.type}::${t.name}`, node);
             return undefined;
         });
         return program();

@@ -1,0 +1,68 @@
+/**
+ * The price table the plan's estimate uses: AWS list prices, region us-east-1 (US East, N. Virginia),
+ * on-demand, USD, read from the AWS pricing pages below as of 2025-06. Free tiers are ignored (an
+ * estimate for an account that has used them up). Data transfer out to the internet is not included.
+ * Every usage figure the estimate cannot read from the graph is an ASSUMPTION below, stated once.
+ */
+export const PRICES_REGION = "us-east-1";
+export const PRICES_DATE = "2025-06";
+export const HOURS_PER_MONTH = 730;
+
+export interface Price { usd: number; unit: string; source: string }
+
+const FARGATE = "https://aws.amazon.com/fargate/pricing/";
+const VPC = "https://aws.amazon.com/vpc/pricing/";
+const CLOUDWATCH = "https://aws.amazon.com/cloudwatch/pricing/";
+
+export const PRICES = {
+    fargateVcpuHourX86: { usd: 0.04048, unit: "vCPU-hour (Linux/x86)", source: FARGATE },
+    fargateGbHourX86: { usd: 0.004445, unit: "GB-hour (Linux/x86)", source: FARGATE },
+    fargateVcpuHourArm: { usd: 0.03238, unit: "vCPU-hour (Linux/ARM)", source: FARGATE },
+    fargateGbHourArm: { usd: 0.00356, unit: "GB-hour (Linux/ARM)", source: FARGATE },
+    albHour: { usd: 0.0225, unit: "ALB-hour", source: "https://aws.amazon.com/elasticloadbalancing/pricing/" },
+    albLcuHour: { usd: 0.008, unit: "LCU-hour", source: "https://aws.amazon.com/elasticloadbalancing/pricing/" },
+    natHour: { usd: 0.045, unit: "NAT gateway-hour", source: VPC },
+    natGb: { usd: 0.045, unit: "GB processed by a NAT gateway", source: VPC },
+    publicIpv4Hour: { usd: 0.005, unit: "public IPv4 address-hour (in use or idle)", source: VPC },
+    logsIngestGb: { usd: 0.5, unit: "GB ingested (CloudWatch Logs, standard class)", source: CLOUDWATCH },
+    logsStoreGbMonth: { usd: 0.03, unit: "GB-month archived (CloudWatch Logs)", source: CLOUDWATCH },
+    customMetricMonth: { usd: 0.3, unit: "metric-month (first 10,000 custom metrics)", source: CLOUDWATCH },
+    ecrGbMonth: { usd: 0.1, unit: "GB-month stored (ECR)", source: "https://aws.amazon.com/ecr/pricing/" },
+    secretMonth: { usd: 0.4, unit: "secret-month (Secrets Manager)", source: "https://aws.amazon.com/secrets-manager/pricing/" },
+    sqsMillionRequests: { usd: 0.4, unit: "million requests (SQS standard)", source: "https://aws.amazon.com/sqs/pricing/" },
+    schedulerMillionInvocations: { usd: 1.0, unit: "million invocations (EventBridge Scheduler)", source: "https://aws.amazon.com/eventbridge/pricing/" },
+    s3GbMonth: { usd: 0.023, unit: "GB-month (S3 Standard, first 50 TB)", source: "https://aws.amazon.com/s3/pricing/" },
+} as const satisfies Record<string, Price>;
+
+/** What the graph cannot tell: stated usage assumptions. */
+export const ASSUMPTIONS = {
+    /**
+     * Fargate Spot's price varies by hour and AZ; AWS advertises "up to 70%" off on-demand. Assumed:
+     * exactly 70% off (Spot = 0.30 × on-demand).
+     */
+    spotFactor: 0.3,
+    /** Average Load Balancer Capacity Units per hour (one LCU: 25 new connections/s, 3,000 active/min, 1 GB/h, 1,000 rule evaluations/s). */
+    albLcus: 1,
+    /** GB per month each NAT gateway processes (image pulls, logs, secrets, the app's outbound calls). */
+    natGbPerMonth: 10,
+    /** GB of logs per month each running service task writes; each scheduled job run writes `jobLogGbPerRun`. */
+    logGbPerTaskMonth: 0.5,
+    jobLogGbPerRun: 0.0005,
+    /**
+     * Container Insights (standard): billed as custom metrics plus performance-log ingestion. Assumed
+     * 10 metrics per cluster and 10 per service or task family, and 0.1 GB of performance events per
+     * running task per month.
+     */
+    insightsMetricsPerCluster: 10,
+    insightsMetricsPerFamily: 10,
+    insightsGbPerTaskMonth: 0.1,
+    /** ECR: a first image of 0.15 GB, then 0.05 GB of unique layers per further kept image (base layers are shared). */
+    ecrFirstImageGb: 0.15,
+    ecrGbPerExtraImage: 0.05,
+    /** Scheduled job runs: minutes per run (Fargate bills per second, 1-minute minimum). */
+    jobMinutesPerRun: 2,
+    /** SQS requests per queue per month (a dead-letter queue sees almost none). */
+    sqsRequestsPerMonth: 10_000,
+    /** GB of ALB access logs kept in S3 (steady state under the expiry rule). */
+    accessLogGbStored: 5,
+} as const;

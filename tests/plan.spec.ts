@@ -1,0 +1,114 @@
+/** The offline plan: the adapter's arguments, snapshot determinism, the diff, cost and rollout arithmetic. */
+import { strict as assert } from "node:assert";
+import type { ResourceValidationArgs } from "@pulumi/policy";
+import { blocks, evaluate } from "../policy/adapter";
+import { withSecretPlaceholders, planFromResources } from "../policy/plan/cli";
+import { estimateCost, monthlyInvocations, splitTasks } from "../policy/plan/cost";
+import { estimateRollouts } from "../policy/plan/rollout";
+import { diffSnapshots, stableStringify } from "../policy/plan/snapshot";
+import { resourceRule, RuleCategory, stackRule } from "../policy/rules/util";
+import { containers, mutate, planResources, synthetic } from "./policy-helpers";
+
+const close = (a: number, b: number) => assert.ok(Math.abs(a - b) < 0.005, `${a} ≠ ${b}`);
+
+describe("offline plan", () => {
+    it("the adapter passes validateResource the inputs, URN, name and options; validateStack the outputs with parents", async () => {
+        const dev = await planResources("dev");
+        const seen: ResourceValidationArgs[] = [];
+        let stackSaw: { urn: string; props: Record<string, any>; parent?: string }[] = [];
+        const probe = resourceRule({ name: "probe", description: "d", category: RuleCategory.Aws, source: "s", types: ["aws:ecs/taskDefinition:TaskDefinition"] }, (_p, a, report) => { seen.push(a); report("seen"); });
+        const stackProbe = stackRule({ name: "stack-probe", description: "d", category: RuleCategory.Reliability, source: "s" }, (g, _a, report) => {
+            stackSaw = g.resources.map((r) => ({ urn: r.urn, props: r.props, parent: r.parent?.urn }));
+            report("whole stack");
+        });
+        const { findings, outcomes } = await evaluate(dev, [probe, stackProbe]);
+        const web = seen.find((a) => a.name === "web")!;
+        assert.equal(web.urn, "urn:pulumi:dev::webapp::fargatekit:index:WebService$fargatekit:index:FargateTaskDefinition$aws:ecs/taskDefinition:TaskDefinition::web");
+        assert.equal(web.opts.parent, "urn:pulumi:dev::webapp::fargatekit:index:WebService$fargatekit:index:FargateTaskDefinition::web");
+        assert.equal(web.props.cpu, "256");
+        assert.equal(web.props.arn, undefined, "resource rules see inputs, not outputs");
+        const service = stackSaw.find((r) => r.urn.endsWith("aws:ecs/service:Service::web"))!;
+        assert.match(service.props.name, /^web-/, "stack rules see outputs");
+        assert.equal(service.parent, "urn:pulumi:dev::webapp::fargatekit:index:WebService::web");
+        assert.deepEqual(outcomes.map((o) => [o.rule, o.checked, o.violations]), [["probe", seen.length, seen.length], ["stack-probe", -1, 1]]);
+        assert.ok(findings.some((f) => f.rule === "probe" && f.urn === web.urn && f.message === "seen"));
+        assert.equal(findings.find((f) => f.rule === "stack-probe")!.urn, undefined);
+        assert.equal(blocks({ findings: findings.filter((f) => f.rule === "stack-probe"), outcomes }), false, "advisory findings never block");
+        assert.equal(blocks({ findings, outcomes }), true, "a mandatory finding blocks");
+    });
+
+    it("a broken graph blocks the plan (what makes `npm run plan` exit 1)", async () => {
+        const broken = mutate(await planResources("dev"), "aws:ecs/taskDefinition:TaskDefinition", "web", (p) => { p.cpu = "300"; });
+        assert.equal((await planFromResources(broken, "dev", "webapp")).blocked, true);
+        assert.equal((await planFromResources(await planResources("dev"), "dev", "webapp")).blocked, false);
+    });
+
+    it("the snapshot is deterministic: same graph, same bytes, whatever the resource order", async () => {
+        const dev = await planResources("dev");
+        const a = stableStringify((await planFromResources(dev, "dev", "webapp")).snapshot);
+        const b = stableStringify((await planFromResources([...structuredClone(dev)].reverse(), "dev", "webapp")).snapshot);
+        assert.equal(a, b);
+        assert.doesNotMatch(a, /20\d\d-\d\d-\d\dT/, "no timestamps");
+        assert.ok(a.endsWith("}\n"));
+    });
+
+    it("the diff names added, removed and changed resources with the changed properties and the cost change", async () => {
+        const dev = await planResources("dev");
+        const before = (await planFromResources(dev, "dev", "webapp")).snapshot;
+        const bigger = mutate(dev, "aws:ecs/taskDefinition:TaskDefinition", "web", (p) => { p.cpu = "512"; p.memory = "1024"; });
+        const after = (await planFromResources([...bigger.filter((r) => r.name !== "app-lifecycle"), synthetic("aws:sqs/queue:Queue", "extra", { sqsManagedSseEnabled: true })], "dev", "webapp")).snapshot;
+        const text = diffSnapshots(before, after);
+        assert.match(text, /^~ web {2}\(aws:ecs\/taskDefinition:TaskDefinition\)\n {4}inputs\.cpu: "256" → "512"\n {4}inputs\.memory: "512" → "1024"$/m);
+        assert.match(text, /^- app-lifecycle {2}\(aws:ecr\/lifecyclePolicy:LifecyclePolicy\)$/m);
+        assert.match(text, /^\+ extra {2}\(aws:sqs\/queue:Queue\)$/m);
+        assert.match(text, /^Monthly cost: \$\d+\.\d\d → \$\d+\.\d\d \(\+\$\d+\.\d\d\)$/m);
+        assert.match(text, /^! new violation \[mandatory\] ecr-lifecycle-policy /m);
+        assert.match(diffSnapshots(before, before), /no resource changes/);
+    });
+
+    it("cost arithmetic on a known graph: one on-demand task, an ALB in 2 AZs, a NAT gateway with its address", () => {
+        const td = synthetic("aws:ecs/taskDefinition:TaskDefinition", "td", { cpu: "256", memory: "512", containerDefinitions: "[]" }, { arn: "td-arn" });
+        const svc = synthetic("aws:ecs/service:Service", "svc", { taskDefinition: "td-arn", desiredCount: 1, capacityProviderStrategies: [{ capacityProvider: "FARGATE", weight: 1 }], networkConfiguration: { assignPublicIp: true } });
+        const lb = synthetic("aws:lb/loadBalancer:LoadBalancer", "alb", { subnets: ["a", "b"] });
+        const nat = synthetic("aws:ec2/natGateway:NatGateway", "nat", {});
+        const eip = synthetic("aws:ec2/eip:Eip", "eip", {});
+        const cost = estimateCost([td, svc, lb, nat, eip]);
+        const line = (n: string) => cost.lines.find((l) => l.name === n)!.monthly;
+        close(line("svc"), (0.25 * 0.04048 + 0.5 * 0.004445) * 730 + 0.005 * 730); // 9.01 compute + 3.65 public IPv4
+        close(line("alb"), (0.0225 + 0.008 + 2 * 0.005) * 730); // 29.57
+        close(line("nat"), 0.045 * 730 + 10 * 0.045); // 33.30
+        close(line("eip"), 3.65);
+        close(cost.total, 12.66 + 29.565 + 33.3 + 3.65);
+        const spot = estimateCost([td, mutate([svc], svc.type, undefined, (p) => { p.capacityProviderStrategies = [{ capacityProvider: "FARGATE_SPOT", weight: 1 }]; p.networkConfiguration.assignPublicIp = false; })[0]]);
+        close(spot.total, 9.010025 * 0.3);
+        assert.deepEqual(splitTasks(3, [{ capacityProvider: "FARGATE", weight: 0, base: 1 }, { capacityProvider: "FARGATE_SPOT", weight: 1 }]), { FARGATE: 1, FARGATE_SPOT: 2 });
+        assert.equal(monthlyInvocations("rate(30 minutes)"), 1460);
+        close(monthlyInvocations("cron(0 3 * * ? *)"), 30.42);
+        close(monthlyInvocations("cron(0/15 9-17 ? * MON-FRI *)"), 4 * 9 * 5 * 30.42 / 7);
+    });
+
+    it("dev costs less than prod, and jobs cost something", async () => {
+        const [dev, prod] = await Promise.all([planResources("dev"), planResources("prod")]);
+        assert.ok(estimateCost(dev).total < estimateCost(prod).total);
+        const job = estimateCost([
+            synthetic("aws:ecs/taskDefinition:TaskDefinition", "td", { cpu: "256", memory: "512" }, { arn: "td-arn" }),
+            synthetic("aws:scheduler/schedule:Schedule", "job", { scheduleExpression: "rate(1 hour)", target: { ecsParameters: { taskDefinitionArn: "td-arn", capacityProviderStrategies: [{ capacityProvider: "FARGATE", weight: 1 }] } } }),
+        ]);
+        close(job.total, 730 / 1e6 + 730 * (2 / 60) * (0.25 * 0.04048 + 0.5 * 0.004445));
+    });
+
+    it("the rollout estimate follows its formula from the health-check and drain settings", async () => {
+        const dev = await planResources("dev");
+        const [web] = estimateRollouts(dev);
+        // 1 wave × (45 s start + 2 × 10 s checks) + 30 s deregistration + 30 s stopTimeout
+        assert.equal(web.totalSeconds, 45 + 2 * 10 + 30 + 30);
+        const slow = mutate(mutate(dev, "aws:lb/targetGroup:TargetGroup", undefined, (p) => { p.deregistrationDelay = 300; p.healthCheck.interval = 30; }), "aws:ecs/taskDefinition:TaskDefinition", "web", containers((c) => { c.stopTimeout = 60; }));
+        assert.equal(estimateRollouts(slow)[0].totalSeconds, 45 + 2 * 30 + 300 + 60);
+        const four = mutate(dev, "aws:ecs/service:Service", "web", (p) => { p.desiredCount = 4; p.deploymentMaximumPercent = 150; });
+        assert.equal(estimateRollouts(four)[0].waves, 2);
+    });
+
+    it("secure config values become placeholders", () => {
+        assert.deepEqual(withSecretPlaceholders({ a: { secure: "v1:abc" }, b: [{ secure: "x" }, 1], c: "plain" }), { a: "secret-placeholder", b: ["secret-placeholder", 1], c: "plain" });
+    });
+});

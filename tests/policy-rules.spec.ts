@@ -1,0 +1,139 @@
+/**
+ * Every rule of the policy pack, run through the offline adapter: each passes on the committed graph it
+ * applies to and fails on a mutation of it (or on small synthetic resources), and both committed
+ * stacks pass every rule.
+ */
+import { strict as assert } from "node:assert";
+import { evaluate, PlanResource } from "../policy/adapter";
+import { rules } from "../policy/rules";
+import { containers, mutate, planResources, synthetic } from "./policy-helpers";
+
+const TD = "aws:ecs/taskDefinition:TaskDefinition";
+const SVC = "aws:ecs/service:Service";
+const LB = "aws:lb/loadBalancer:LoadBalancer";
+
+type Graphs = Record<"dev" | "prod", PlanResource[]>;
+interface Case { stack: "dev" | "prod"; fail: (g: PlanResource[]) => PlanResource[] }
+
+const schedule = (target: Record<string, any>, expression = "rate(30 minutes)") => [synthetic("aws:scheduler/schedule:Schedule", "job", {
+    scheduleExpression: expression,
+    target: { arn: "arn:aws:ecs:us-east-1:123456789012:cluster/main", roleArn: "arn:aws:iam::123456789012:role/r", ...target },
+})];
+const goodTarget = {
+    ecsParameters: { taskDefinitionArn: "td", networkConfiguration: { subnets: ["subnet-1"], securityGroups: ["sg-1"] } },
+    deadLetterConfig: { arn: "arn:aws:sqs:us-east-1:123456789012:dlq" },
+    retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 900 },
+};
+
+/** How to break each rule. Synthetic-graph rules are tested separately below. */
+const CASES: Record<string, Case> = {
+    "fargate-task-size": { stack: "dev", fail: (g) => mutate(g, TD, "web", (p) => { p.memory = "4096"; }) },
+    "fargate-awsvpc": { stack: "dev", fail: (g) => mutate(g, TD, "web", (p) => { p.networkMode = "bridge"; }) },
+    "awsvpc-host-port": { stack: "dev", fail: (g) => mutate(g, TD, "web", containers((c) => { c.portMappings[0].hostPort = 80; })) },
+    "fargate-awslogs-options": { stack: "dev", fail: (g) => mutate(g, TD, "web", containers((c) => { delete c.logConfiguration.options["awslogs-stream-prefix"]; })) },
+    "container-limits": { stack: "prod", fail: (g) => mutate(g, TD, "web", containers((c) => { c.stopTimeout = 300; })) },
+    "target-health-check-ranges": { stack: "dev", fail: (g) => mutate(g, "aws:lb/targetGroup:TargetGroup", undefined, (p) => { p.healthCheck.interval = 400; }) },
+    "service-target-group-ip": { stack: "prod", fail: (g) => mutate(g, "aws:lb/targetGroup:TargetGroup", undefined, (p) => { p.targetType = "instance"; }) },
+    "alb-two-azs": { stack: "dev", fail: (g) => mutate(g, LB, undefined, (p) => { p.subnets = p.subnets.slice(0, 1); }) },
+    "https-listener-certificate": { stack: "prod", fail: (g) => mutate(g, "aws:lb/listener:Listener", "web-https", (p) => { delete p.certificateArn; }) },
+    "elb-name-length": { stack: "dev", fail: (g) => mutate(g, "aws:lb/targetGroup:TargetGroup", undefined, (p) => { p.name = "t".repeat(33); }) },
+    "iam-role-name-length": { stack: "dev", fail: (g) => mutate(g, "aws:iam/role:Role", "web-exec", (p) => { p.name = "r".repeat(65); }) },
+    "log-retention-value": { stack: "dev", fail: (g) => mutate(g, "aws:cloudwatch/logGroup:LogGroup", "web-logs", (p) => { p.retentionInDays = 8; }) },
+    "service-capacity-provider-associated": { stack: "dev", fail: (g) => mutate(g, "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders", undefined, (p) => { p.capacityProviders = ["FARGATE"]; }) },
+    "service-deployment-percents": { stack: "prod", fail: (g) => mutate(g, SVC, "web", (p) => { p.deploymentMaximumPercent = 100; }) },
+    "ecs-no-public-ip": { stack: "prod", fail: (g) => mutate(g, SVC, "web", (p) => { p.networkConfiguration.assignPublicIp = true; }) },
+    "ecs-no-host-pid": { stack: "dev", fail: (g) => mutate(g, TD, "web", (p) => { p.pidMode = "host"; }) },
+    "ecs-non-privileged-non-root": { stack: "prod", fail: (g) => mutate(g, TD, "web", containers((c) => { c.user = "0"; })) },
+    "ecs-readonly-root-filesystem": { stack: "prod", fail: (g) => mutate(g, TD, "web", containers((c) => { c.readonlyRootFilesystem = false; })) },
+    "ecs-no-env-secrets": { stack: "dev", fail: (g) => mutate(g, TD, "web", containers((c) => { c.environment.push({ name: "AWS_SECRET_ACCESS_KEY", value: "x" }); })) },
+    "ecs-logging": { stack: "dev", fail: (g) => mutate(g, TD, "web", containers((c) => { delete c.logConfiguration; })) },
+    "ecs-latest-platform": { stack: "dev", fail: (g) => mutate(g, SVC, "web", (p) => { p.platformVersion = "1.3.0"; }) },
+    "ecs-container-insights": { stack: "dev", fail: (g) => mutate(g, "aws:ecs/cluster:Cluster", undefined, (p) => { p.settings = [{ name: "containerInsights", value: "disabled" }]; }) },
+    "alb-hardening": { stack: "dev", fail: (g) => mutate(g, LB, undefined, (p) => { p.dropInvalidHeaderFields = false; }) },
+    "alb-production-protection": { stack: "prod", fail: (g) => mutate(g, LB, undefined, (p) => { p.enableDeletionProtection = false; }) },
+    "alb-https-only": { stack: "prod", fail: (g) => mutate(g, "aws:lb/listener:Listener", "web-http", (p) => { p.defaultActions = [{ type: "forward", targetGroupArn: "tg" }]; }) },
+    "alb-tls-policy": { stack: "prod", fail: (g) => mutate(g, "aws:lb/listener:Listener", "web-https", (p) => { p.sslPolicy = "ELBSecurityPolicy-2016-08"; }) },
+    "ecr-repository-hardening": { stack: "dev", fail: (g) => mutate(g, "aws:ecr/repository:Repository", undefined, (p) => { p.imageTagMutability = "MUTABLE"; }) },
+    "ecr-lifecycle-policy": { stack: "dev", fail: (g) => g.filter((r) => r.type !== "aws:ecr/lifecyclePolicy:LifecyclePolicy") },
+    "log-group-retention": { stack: "prod", fail: (g) => mutate(g, "aws:cloudwatch/logGroup:LogGroup", "web-logs", (p) => { p.retentionInDays = 30; }) },
+    "sg-unrestricted-ingress": { stack: "dev", fail: (g) => mutate(g, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "web-task-from-alb", (p) => { delete p.referencedSecurityGroupId; p.cidrIpv4 = "0.0.0.0/0"; }) },
+    "iam-least-privilege": { stack: "prod", fail: (g) => mutate(g, "aws:iam/rolePolicy:RolePolicy", "web-exec", (p) => {
+        const doc = JSON.parse(p.policy);
+        doc.Statement.push({ Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: "*" });
+        p.policy = JSON.stringify(doc);
+    }) },
+    "s3-bucket-private-tls": { stack: "prod", fail: (g) => g.filter((r) => r.type !== "aws:s3/bucketPolicy:BucketPolicy") },
+    "ecs-circuit-breaker": { stack: "dev", fail: (g) => mutate(g, SVC, "web", (p) => { p.deploymentCircuitBreaker = { enable: true, rollback: false }; }) },
+    "ecs-full-capacity-deploys": { stack: "dev", fail: (g) => mutate(g, SVC, "web", (p) => { p.deploymentMinimumHealthyPercent = 50; }) },
+    "production-spread": { stack: "prod", fail: (g) => mutate(g, SVC, "web", (p) => { p.desiredCount = 1; }) },
+    "service-health-checks": { stack: "dev", fail: (g) => mutate(g, TD, "web", containers((c) => { delete c.healthCheck; })) },
+    "production-repository-kept": { stack: "prod", fail: (g) => mutate(g, "aws:ecr/repository:Repository", undefined, (p) => { p.forceDelete = true; }) },
+};
+
+/** Rules on resource types the web stacks need not contain: pass and fail on synthetic graphs. */
+const SYNTHETIC: Record<string, { pass: PlanResource[]; fail: PlanResource[] }> = {
+    "schedule-ecs-target": {
+        pass: schedule(goodTarget),
+        fail: [...schedule(goodTarget, "every 5 minutes"), ...schedule({ ecsParameters: { taskDefinitionArn: "td" } })],
+    },
+    "schedule-failures-kept": { pass: schedule(goodTarget), fail: schedule({ ecsParameters: goodTarget.ecsParameters }) },
+    "sqs-encrypted": {
+        pass: [synthetic("aws:sqs/queue:Queue", "dlq", { sqsManagedSseEnabled: true })],
+        fail: [synthetic("aws:sqs/queue:Queue", "dlq", { sqsManagedSseEnabled: false })],
+    },
+};
+
+const violationsOf = async (rule: string, graph: PlanResource[]) => (await evaluate(graph, rules.filter((r) => r.name === rule))).findings;
+
+describe("policy rules (offline, through the adapter)", () => {
+    const graphs = {} as Graphs;
+    before(async () => { graphs.dev = await planResources("dev"); graphs.prod = await planResources("prod"); });
+
+    it("every rule has a passing and a failing case", () => {
+        const covered = new Set([...Object.keys(CASES), ...Object.keys(SYNTHETIC)]);
+        assert.deepEqual(rules.map((r) => r.name).filter((n) => !covered.has(n)), []);
+        assert.deepEqual([...covered].filter((n) => !rules.some((r) => r.name === n)), []);
+    });
+
+    for (const stack of ["dev", "prod"] as const) {
+        it(`the committed ${stack} stack passes every rule`, async () => {
+            const { findings, outcomes } = await evaluate(graphs[stack]);
+            assert.deepEqual(findings, []);
+            assert.equal(outcomes.length, rules.length);
+        });
+    }
+
+    for (const [name, c] of Object.entries(CASES)) {
+        it(`${name}: passes on committed ${c.stack}, fails when broken`, async () => {
+            assert.deepEqual(await violationsOf(name, graphs[c.stack]), []);
+            const found = await violationsOf(name, c.fail(graphs[c.stack]));
+            assert.ok(found.length > 0, `${name} found nothing in the broken graph`);
+            assert.ok(found.every((f) => f.rule === name && f.source.length > 0 && f.message.length > 0));
+        });
+    }
+
+    for (const [name, c] of Object.entries(SYNTHETIC)) {
+        it(`${name}: passes and fails on synthetic resources`, async () => {
+            assert.deepEqual(await violationsOf(name, c.pass), []);
+            assert.ok((await violationsOf(name, c.fail)).length > 0);
+        });
+    }
+
+    it("dev's public task IPs are an exception only while nothing but the load balancer can reach the tasks", async () => {
+        const open = mutate(graphs.dev, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "web-task-from-alb", (p) => { delete p.referencedSecurityGroupId; p.cidrIpv4 = "10.0.0.0/8"; });
+        assert.match((await violationsOf("ecs-no-public-ip", open))[0].message, /admits a CIDR range/);
+        const withNat = [...graphs.dev, synthetic("aws:ec2/natGateway:NatGateway", "nat", {})];
+        assert.match((await violationsOf("ecs-no-public-ip", withNat))[0].message, /NAT gateway/);
+    });
+
+    it("dev's writable root filesystem is an exception only for a task that runs under ECS Exec", async () => {
+        const noExec = mutate(graphs.dev, SVC, "web", (p) => { p.enableExecuteCommand = false; });
+        assert.match((await violationsOf("ecs-readonly-root-filesystem", noExec))[0].message, /writable root filesystem/);
+    });
+
+    it("an HTTP listener that forwards is accepted outside production, and prod's redirect-only listener passes", async () => {
+        assert.deepEqual(await violationsOf("alb-https-only", graphs.dev), []);
+        const http = graphs.prod.find((r) => r.name === "web-http")!;
+        assert.equal(http.inputs.defaultActions[0].type, "redirect");
+    });
+});

@@ -89,6 +89,9 @@ export function scheduledTaskProblems(args: ScheduledTaskArgs): string[] {
     return problems;
 }
 
+/** Each ScheduledTask's task definition component (see `ScheduledTask.taskDefinition`). */
+const taskDefinitions = new WeakMap<ScheduledTask, FargateTaskDefinition>();
+
 /**
  * A job on a schedule: its own Fargate task definition (the app's image, its own command and size),
  * an EventBridge Scheduler schedule that runs it on the cluster, a security group that allows egress
@@ -96,7 +99,11 @@ export function scheduledTaskProblems(args: ScheduledTaskArgs): string[] {
  * dead-letter queue for runs that could not be started.
  */
 export class ScheduledTask extends pulumi.ComponentResource {
-    public readonly taskDefinition: FargateTaskDefinition;
+    /**
+     * The job's task definition component (its roles, log group and revisions). A getter, not a
+     * field: Pulumi's schema inference cannot describe a component-typed output for other languages.
+     */
+    public get taskDefinition(): FargateTaskDefinition { return taskDefinitions.get(this)!; }
     public readonly securityGroup: aws.ec2.SecurityGroup;
     public readonly deadLetterQueue: aws.sqs.Queue;
     public readonly schedulerRole: aws.iam.Role;
@@ -130,7 +137,7 @@ export class ScheduledTask extends pulumi.ComponentResource {
         const clusterArn = pulumi.output(args.clusterArn);
 
         const extraStatements = args.task.taskRoleStatements;
-        this.taskDefinition = new FargateTaskDefinition(name, {
+        taskDefinitions.set(this, new FargateTaskDefinition(name, {
             ...args.task,
             logStreamPrefix: args.task.logStreamPrefix ?? name,
             environment: { ...args.task.environment, ...(skip ? { [SKIP_IF_RUNNING_ENV]: "true" } : {}) },
@@ -138,7 +145,7 @@ export class ScheduledTask extends pulumi.ComponentResource {
                 ? pulumi.all([clusterArn, pulumi.output(extraStatements ?? [])]).apply(([arn, extra]) => [listOwnRunsStatement(arn), ...extra])
                 : extraStatements,
             tags: args.tags,
-        }, parent);
+        }, parent));
 
         // Jobs take no inbound traffic: no ingress rule at all, egress for the image, logs, secrets
         // and whatever the job calls.

@@ -37,6 +37,7 @@ export interface ScheduleRetryArgs {
 export interface ScheduledTaskArgs {
     /** The cluster's ARN (pass `Cluster.clusterArn`, which resolves once its capacity providers exist). */
     clusterArn: pulumi.Input<string>;
+    /** The VPC of the job's security group. */
     vpcId: pulumi.Input<string>;
     /** Subnets the task runs in (private with NAT, or public with `assignPublicIp`). */
     subnetIds: pulumi.Input<pulumi.Input<string>[]>;
@@ -53,11 +54,11 @@ export interface ScheduledTaskArgs {
     enabled?: boolean;
     /** Let Scheduler start up to this many minutes late to spread load, 1–1440; exact time when 0. @default 0 */
     flexibleWindowMinutes?: number;
-    /** @default { attempts: 3, maxEventAgeSeconds: 3600 } */
+    /** How often Scheduler retries a run it could not start, and for how long. @default { attempts: 3, maxEventAgeSeconds: 3600 } */
     retries?: ScheduleRetryArgs;
-    /** @default OverlapPolicy.Allow */
+    /** Whether a run starts while the previous one is still running. @default OverlapPolicy.Allow */
     overlap?: OverlapPolicy;
-    /** @default CapacityMode.Fargate (launch type FARGATE) */
+    /** On-demand Fargate, Fargate Spot, or mixed. @default CapacityMode.Fargate (launch type FARGATE) */
     capacity?: CapacityMode;
     /** Fargate platform version, numeric (e.g. "1.4.0"); ECS uses LATEST when omitted. @default undefined */
     platformVersion?: string;

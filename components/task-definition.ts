@@ -53,7 +53,7 @@ export interface FargateTaskDefinitionArgs {
      * @default "<project>-<stack>-<name>", so stacks sharing an account never share a family
      */
     family?: string;
-    /** @default "app" */
+    /** The container's name (what load balancers and `aws ecs execute-command` refer to). @default "app" */
     containerName?: string;
     /** Command override (the image's CMD otherwise). */
     command?: string[];
@@ -88,7 +88,7 @@ export interface FargateTaskDefinitionArgs {
     stopTimeout?: number;
     /** Grant the task role what ECS Exec needs (SSM messages). @default false */
     enableExecuteCommand?: boolean;
-    /** @default CpuArchitecture.X86_64 */
+    /** The CPU architecture the image was built for. @default CpuArchitecture.X86_64 */
     cpuArchitecture?: CpuArchitecture;
     /** The ECR repository the image is pulled from; the execution role may pull from exactly it. */
     repositoryArn?: pulumi.Input<string>;

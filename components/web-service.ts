@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AutoscalingArgs, createAutoscaling } from "./autoscaling";
 import { createLoadBalancer, HttpsArgs, LoadBalancerArgs, TARGET_HEALTH_CHECK_LIMITS, TargetHealthCheckArgs } from "./load-balancer";
 import { assertComponentName, ELB_NAME_MAX } from "./names";
+import { executeCommandLine, runTaskCommand } from "./run-task-command";
 import { FargateTaskDefinition, FargateTaskDefinitionArgs, taskDefinitionProblems } from "./task-definition";
 
 /** Where the service's tasks run. */
@@ -38,6 +39,7 @@ export interface WebServiceArgs {
      * are attached, so the service never asks for a provider the cluster lacks.
      */
     clusterName: pulumi.Input<string>;
+    /** The VPC of the load balancer, the target group and the security groups. */
     vpcId: pulumi.Input<string>;
     /** Public subnets for the load balancer, in at least two AZs. */
     loadBalancerSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
@@ -49,7 +51,7 @@ export interface WebServiceArgs {
     task: WebServiceTaskArgs;
     /** Tasks at first deploy, and always when autoscaling is off. @default 1 */
     desiredCount?: number;
-    /** @default CapacityMode.Fargate */
+    /** On-demand Fargate, Fargate Spot, or one on-demand task with the rest on Spot. @default CapacityMode.Fargate */
     capacity?: CapacityMode;
     /** The target group's health check. */
     healthCheck?: TargetHealthCheckArgs;
@@ -65,6 +67,12 @@ export interface WebServiceArgs {
     loadBalancer?: LoadBalancerArgs;
     /** Target-tracking autoscaling; a fixed `desiredCount` when omitted. */
     autoscaling?: AutoscalingArgs;
+    /**
+     * The command of the ready-to-run `aws ecs run-task` line (`runTaskCommand` output) that starts a
+     * one-off task from the service's task definition, e.g. a migration.
+     * @default ["node", "--version"]
+     */
+    oneOffCommand?: string[];
     /** Move tasks to balance AZs after an AZ recovers. @default true */
     availabilityZoneRebalancing?: boolean;
     tags?: Record<string, string>;
@@ -144,6 +152,10 @@ export class WebService extends pulumi.ComponentResource {
     public readonly serviceName: pulumi.Output<string>;
     public readonly logGroupName: pulumi.Output<string>;
     public readonly taskDefinitionArn: pulumi.Output<string>;
+    /** A ready-to-run `aws ecs run-task` line for a one-off task of this service's task definition. */
+    public readonly runTaskCommand: pulumi.Output<string>;
+    /** A ready-to-run `aws ecs execute-command` line into a running task (only with ECS Exec). */
+    public readonly execCommand?: pulumi.Output<string>;
 
     constructor(name: string, args: WebServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("fargatekit:index:WebService", name, {}, opts);
@@ -257,6 +269,26 @@ export class WebService extends pulumi.ComponentResource {
         this.serviceName = this.service.name;
         this.logGroupName = this.taskDefinition.logGroupName;
         this.taskDefinitionArn = this.taskDefinition.taskDefinitionArn;
-        this.registerOutputs({ url: this.url, serviceName: this.serviceName, logGroupName: this.logGroupName, taskDefinitionArn: this.taskDefinitionArn });
+        const region = pulumi.output(args.clusterArn).apply((arn) => arn.split(":")[3]);
+        const capacity = args.capacity ?? CapacityMode.Fargate;
+        const containerName = this.taskDefinition.containerName;
+        this.runTaskCommand = pulumi.all([region, args.clusterArn, this.taskDefinitionArn, pulumi.output(args.taskSubnetIds), this.taskSecurityGroup.id])
+            .apply(([reg, cluster, taskDefinition, subnets, sg]) => runTaskCommand({
+                region: reg,
+                cluster,
+                taskDefinition,
+                subnets,
+                securityGroups: [sg],
+                assignPublicIp: args.assignPublicIp ?? false,
+                // Where the service runs (Spot in dev), so a one-off costs what a service task costs.
+                capacityProviderStrategy: capacity === CapacityMode.Fargate ? undefined : capacityProviderStrategy(capacity),
+                containerName,
+                command: args.oneOffCommand ?? ["node", "--version"],
+            }));
+        this.execCommand = exec
+            ? pulumi.all([region, args.clusterArn, this.serviceName]).apply(([reg, cluster, serviceName]) =>
+                executeCommandLine({ region: reg, cluster, serviceName, containerName }))
+            : undefined;
+        this.registerOutputs({ runTaskCommand: this.runTaskCommand, execCommand: this.execCommand, url: this.url, serviceName: this.serviceName, logGroupName: this.logGroupName, taskDefinitionArn: this.taskDefinitionArn });
     }
 }

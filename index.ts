@@ -3,9 +3,9 @@
  * components, export what people need. Run with `pulumi up --stack dev|prod`.
  */
 import * as path from "node:path";
-import { Cluster, cpuArchitectureOf, CpuArchitecture, Image, Network, NatGateways, Registry, WebService } from "fargatekit";
+import * as pulumi from "@pulumi/pulumi";
+import { Cluster, cpuArchitectureOf, CpuArchitecture, Image, Network, NatGateways, Registry, ScheduledTask, WebService } from "fargatekit";
 import { loadConfig, StackConfig, TaskSubnets } from "./config";
-import { createJobs, JobsContext, oneOffOutputs } from "./jobs";
 
 /** Builds one environment from its config; returns the stack outputs. */
 function createEnvironment(config: StackConfig) {
@@ -78,24 +78,44 @@ function createEnvironment(config: StackConfig) {
     });
 
     // Scheduled jobs: the app's image, the service's subnets, their own command and size.
-    const jobContext: JobsContext = {
-        clusterArn: cluster.clusterArn,
-        vpcId: network.vpcId,
-        taskSubnetIds,
-        assignPublicIp,
-        image: image.imageRef,
-        imageTag: image.tag,
-        repositoryArn: registry.repositoryArn,
-        cpuArchitecture: cpuArchitectureOf(config.image.platform) as CpuArchitecture,
-        stack: config.stack,
-        logRetentionDays: s.logRetentionDays,
-        retainLogs: retain,
-        tags,
-    };
-    const jobs = createJobs(config.jobs, jobContext);
+    const jobRunTaskCommands: Record<string, pulumi.Output<string>> = {};
+    const jobDeadLetterQueues: Record<string, pulumi.Output<string>> = {};
+    for (const job of config.jobs) {
+        const task = new ScheduledTask(`job-${job.name}`, {
+            clusterArn: cluster.clusterArn,
+            vpcId: network.vpcId,
+            subnetIds: taskSubnetIds,
+            assignPublicIp,
+            schedule: job.schedule,
+            timezone: job.timezone,
+            enabled: job.enabled,
+            flexibleWindowMinutes: job.flexibleWindowMinutes,
+            retries: job.retries,
+            overlap: job.overlap,
+            capacity: job.capacity,
+            task: {
+                image: image.imageRef,
+                cpu: job.cpu,
+                memory: job.memory,
+                command: job.command,
+                cpuArchitecture: cpuArchitectureOf(config.image.platform) as CpuArchitecture,
+                repositoryArn: registry.repositoryArn,
+                environment: { STACK: config.stack, APP_VERSION: image.tag, JOB_NAME: job.name, ...job.environment },
+                secrets: job.secrets,
+                logRetentionDays: job.logRetentionDays ?? s.logRetentionDays,
+                retainLogsOnDelete: retain,
+            },
+            tags,
+        });
+        jobRunTaskCommands[job.name] = task.runTaskCommand;
+        jobDeadLetterQueues[job.name] = task.deadLetterQueueUrl;
+    }
 
     return {
-        ...oneOffOutputs(jobs, web, { ...jobContext, capacity: s.capacity, exec: s.exec }),
+        webRunTaskCommand: web.runTaskCommand,
+        ...(web.execCommand ? { execCommand: web.execCommand } : {}),
+        jobRunTaskCommands,
+        jobDeadLetterQueues,
         url: web.url,
         clusterName: cluster.clusterName,
         serviceName: web.serviceName,

@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { jobsProblems, jobsSchema } from "./jobs-config";
+import { jobsProblems, jobsSchema } from "./jobs";
 import {
     CapacityMode, ContainerInsights, fargateSizeProblem, HEALTH_CHECK_LIMITS, ImagePlatform, LOG_RETENTION_DAYS, NatGateways,
     parseSecretArn, SECRET_ARN_FORMS, TARGET_HEALTH_CHECK_LIMITS, TlsPolicy,
@@ -124,7 +124,7 @@ export const configSchema = {
     retainOnDelete: z.boolean().default(false),
     /** Tags for every resource. */
     tags: z.record(z.string(), z.string()).default({}),
-    /** Scheduled jobs that run the app's image on Fargate (see jobs-config.ts). */
+    /** Scheduled jobs that run the app's image on Fargate (see config/jobs.ts). */
     jobs: jobsSchema.default([]),
 };
 

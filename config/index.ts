@@ -7,13 +7,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { jobsProblems, jobsSchema } from "./jobs";
 import {
-    CapacityMode, ContainerInsights, fargateSizeProblem, HEALTH_CHECK_LIMITS, ImagePlatform, LOG_RETENTION_DAYS, NatGateways,
+    CapacityMode, ContainerInsights, fargateSizeProblem, HEALTH_CHECK_LIMITS, ImagePlatform, NatGateways,
     parseSecretArn, SECRET_ARN_FORMS, TARGET_HEALTH_CHECK_LIMITS, TlsPolicy,
 } from "fargatekit";
 
-const int = (lo: number, hi: number) => z.number().int().min(lo).max(hi);
-const enumOf = <T extends Record<string, string>>(e: T) => z.enum(Object.values(e) as [string, ...string[]]) as unknown as z.ZodType<T[keyof T]>;
-const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a valid environment variable name");
+import { enumOf, envName, int, logRetention } from "./fields";
 
 /** Where the service's tasks run: public subnets with public IPs (no NAT needed) or private ones behind NAT. */
 export enum TaskSubnets {
@@ -69,10 +67,6 @@ const autoscaling = z.strictObject({
     requestsPerTarget: int(1, 1_000_000).optional(),
     scaleInCooldown: int(0, 3600).default(300),
     scaleOutCooldown: int(0, 3600).default(60),
-});
-
-const logRetention = z.number().refine((v) => (LOG_RETENTION_DAYS as readonly number[]).includes(v), {
-    message: `must be one of ${LOG_RETENTION_DAYS.join(", ")}`,
 });
 
 const service = z.strictObject({

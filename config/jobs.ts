@@ -6,13 +6,11 @@
  */
 import { z } from "zod";
 import {
-    CapacityMode, fargateSizeProblem, LOG_RETENTION_DAYS, OverlapPolicy, parseSecretArn, RETRY_LIMITS, SECRET_ARN_FORMS,
+    CapacityMode, fargateSizeProblem, OverlapPolicy, parseSecretArn, RETRY_LIMITS, SECRET_ARN_FORMS,
     scheduleExpressionProblems, SKIP_IF_RUNNING_ENV, timezoneProblems, FLEXIBLE_WINDOW_MAX_MINUTES,
 } from "fargatekit";
 
-const int = (lo: number, hi: number) => z.number().int().min(lo).max(hi);
-const enumOf = <T extends Record<string, string>>(e: T) => z.enum(Object.values(e) as [string, ...string[]]) as unknown as z.ZodType<T[keyof T]>;
-const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a valid environment variable name");
+import { enumOf, envName, int, logRetention } from "./fields";
 
 /** Job names become part of AWS names (`job-<name>-scheduler-xxxxxxx` must fit IAM's 64 characters). */
 export const JOB_NAME_PATTERN = /^[a-z]([a-z0-9-]{0,28}[a-z0-9])?$/;
@@ -45,7 +43,7 @@ export const jobSchema = z.strictObject({
     flexibleWindowMinutes: int(0, FLEXIBLE_WINDOW_MAX_MINUTES).default(0),
     capacity: enumOf(CapacityMode).default(CapacityMode.Fargate),
     /** The service's logRetentionDays when omitted. */
-    logRetentionDays: z.number().refine((v) => (LOG_RETENTION_DAYS as readonly number[]).includes(v), { message: `must be one of ${LOG_RETENTION_DAYS.join(", ")}` }).optional(),
+    logRetentionDays: logRetention.optional(),
 });
 
 export const jobsSchema = z.array(jobSchema);

@@ -142,7 +142,7 @@ describe("the delivery pipeline (.github/workflows)", () => {
                 const up = uses(w.jobs[job], "pulumi/actions")[0];
                 assert.equal(up.with?.command, "up");
                 assert.match(String(up.with?.["stack-name"]), new RegExp(`'${stack}'|/${stack}'`));
-                assert.match(runs(w.jobs[job]), /npm ci[\s\S]*npm run build/, `${job}: the program's fargatekit import resolves to the built package`);
+                assert.match(runs(w.jobs[job]), /npm ci[\s\S]*npm run build/, `${job}: the package compiles before it is deployed`);
             }
         });
 

@@ -26,37 +26,29 @@ export interface PlanResource {
 
 /** The shape tests/harness.ts records (kept structural so the policy folder does not import the tests). */
 export interface RecordedLike {
-    type: string; name: string; inputs: Record<string, any>; state: Record<string, any>; id: string;
+    urn: string; type: string; name: string; inputs: Record<string, any>; state: Record<string, any>; id: string;
     dependsOn: string[]; parent?: string; parentType?: string; ignoreChanges: string[]; retainOnDelete: boolean; protect: boolean;
 }
 
-/** URNs the way the engine builds them: `urn:pulumi:<stack>::<project>::<parent types $-joined>$<type>::<name>`. */
-export function toPlanResources(recorded: RecordedLike[], stack: string, project: string): PlanResource[] {
+/** Plan resources from a recorded graph, with the URNs the harness computed as the engine does. */
+export function toPlanResources(recorded: RecordedLike[]): PlanResource[] {
     const key = (type: string | undefined, name: string | undefined) => `${type}::${name}`;
     const byKey = new Map(recorded.map((r) => [key(r.type, r.name), r]));
-    const typeChain = (r: RecordedLike): string[] => {
-        const parent = r.parent ? byKey.get(key(r.parentType, r.parent)) : undefined;
-        return parent && parent.type !== "pulumi:pulumi:Stack" ? [...typeChain(parent), r.type] : [r.type];
-    };
-    const urnOf = (r: RecordedLike) => `urn:pulumi:${stack}::${project}::${typeChain(r).join("$")}::${r.name}`;
     const byName = new Map<string, RecordedLike[]>();
     for (const r of recorded) byName.set(r.name, [...(byName.get(r.name) ?? []), r]);
-    return recorded.map((r) => {
-        const parent = r.parent ? byKey.get(key(r.parentType, r.parent)) : undefined;
-        return {
-            urn: urnOf(r),
-            type: r.type,
-            name: r.name,
-            parentUrn: parent ? urnOf(parent) : undefined,
-            inputs: r.inputs,
-            outputs: { ...r.state, id: r.id },
-            protect: r.protect,
-            retainOnDelete: r.retainOnDelete,
-            ignoreChanges: r.ignoreChanges,
-            // dependsOn is recorded by logical name; a name shared by several resources yields each.
-            dependsOn: r.dependsOn.flatMap((n) => (byName.get(n) ?? []).map(urnOf)).sort(),
-        };
-    }).sort((a, b) => a.urn.localeCompare(b.urn));
+    return recorded.map((r) => ({
+        urn: r.urn,
+        type: r.type,
+        name: r.name,
+        parentUrn: r.parent ? byKey.get(key(r.parentType, r.parent))?.urn : undefined,
+        inputs: r.inputs,
+        outputs: { ...r.state, id: r.id },
+        protect: r.protect,
+        retainOnDelete: r.retainOnDelete,
+        ignoreChanges: r.ignoreChanges,
+        // dependsOn is recorded by logical name; a name shared by several resources yields each.
+        dependsOn: r.dependsOn.flatMap((n) => (byName.get(n) ?? []).map((d) => d.urn)).sort(),
+    })).sort((a, b) => a.urn.localeCompare(b.urn));
 }
 
 export interface Finding {

@@ -1,9 +1,9 @@
 /** Helpers for the policy and plan specs: committed graphs as plan resources, and mutations of them. */
 import { PlanResource, toPlanResources } from "../policy/adapter";
-import { committedStack, PROJECT } from "./harness";
+import { committedStack } from "./harness";
 
 export async function planResources(stack: "dev" | "prod"): Promise<PlanResource[]> {
-    return toPlanResources((await committedStack(stack)).resources, stack, PROJECT);
+    return toPlanResources((await committedStack(stack)).resources);
 }
 
 /** A deep copy with `fn` applied to the inputs and the outputs of every resource of `type` (named `name`, if given). */

@@ -30,7 +30,7 @@ export async function planStack(stack: string): Promise<Plan> {
     const { PROJECT, readStackConfig, runProgram } = await import("../../tests/harness");
     const config = withSecretPlaceholders(readStackConfig(stack)) as Record<string, unknown>;
     const run = await runProgram(stack, config);
-    return planFromResources(toPlanResources(run.resources, stack, PROJECT), stack, PROJECT);
+    return planFromResources(toPlanResources(run.resources), stack, PROJECT);
 }
 
 export async function planFromResources(resources: PlanResource[], stack: string, project: string): Promise<Plan> {

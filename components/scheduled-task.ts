@@ -5,7 +5,7 @@ import { runTaskCommand } from "./run-task-command";
 import { scheduleExpressionProblems, timezoneProblems } from "./schedule-expression";
 import { listOwnRunsStatement, schedulerPermissionStatements, schedulerTrustPolicy } from "./scheduler-iam";
 import { FargateTaskDefinition, FargateTaskDefinitionArgs, taskDefinitionProblems } from "./task-definition";
-import { CapacityMode, capacityProviderStrategy } from "./web-service";
+import { CapacityMode, runTaskStrategy } from "./web-service";
 
 /** What a run does when the previous run of the same job is still going. */
 export enum OverlapPolicy {
@@ -195,7 +195,7 @@ export class ScheduledTask extends pulumi.ComponentResource {
             }),
         }, parent);
 
-        const strategy = capacity === CapacityMode.Fargate ? undefined : capacityProviderStrategy(capacity);
+        const strategy = runTaskStrategy(capacity);
         const window = args.flexibleWindowMinutes ?? 0;
         this.schedule = new aws.scheduler.Schedule(`${name}`, {
             groupName: scheduleGroup,
@@ -235,19 +235,18 @@ export class ScheduledTask extends pulumi.ComponentResource {
         this.scheduleArn = this.schedule.arn;
         this.deadLetterQueueUrl = this.deadLetterQueue.url;
         this.logGroupName = this.taskDefinition.logGroupName;
-        this.runTaskCommand = pulumi.all([region.region, clusterArn, this.taskDefinitionArn, pulumi.output(args.subnetIds), this.securityGroup.id])
-            .apply(([reg, cluster, taskDefinition, subnets, sg]) => runTaskCommand({
-                region: reg,
-                cluster,
-                taskDefinition,
-                subnets,
-                securityGroups: [sg],
-                assignPublicIp,
-                capacityProviderStrategy: strategy,
-                containerName: this.taskDefinition.containerName,
-                command: args.task.command,
-                startedBy: "one-off",
-            }));
+        this.runTaskCommand = pulumi.output({
+            region: region.region,
+            cluster: clusterArn,
+            taskDefinition: this.taskDefinitionArn,
+            subnets: args.subnetIds,
+            securityGroups: [this.securityGroup.id],
+            assignPublicIp,
+            capacityProviderStrategy: strategy,
+            containerName: this.taskDefinition.containerName,
+            command: args.task.command,
+            startedBy: "one-off",
+        }).apply(runTaskCommand);
         this.registerOutputs({
             taskDefinitionArn: this.taskDefinitionArn,
             securityGroupId: this.securityGroupId,

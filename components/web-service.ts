@@ -31,6 +31,14 @@ export interface WebServiceTaskArgs extends FargateTaskDefinitionArgs {
     port: number;
 }
 
+/**
+ * The strategy a one-off or scheduled RunTask uses for a capacity mode: none for on-demand Fargate
+ * (RunTask then takes `launchType: FARGATE`; the two are exclusive, ECS API reference, RunTask).
+ */
+export function runTaskStrategy(mode: CapacityMode): { capacityProvider: string; weight: number; base?: number }[] | undefined {
+    return mode === CapacityMode.Fargate ? undefined : capacityProviderStrategy(mode);
+}
+
 export interface WebServiceArgs {
     /** The cluster's ARN. */
     clusterArn: pulumi.Input<string>;
@@ -272,22 +280,20 @@ export class WebService extends pulumi.ComponentResource {
         const region = pulumi.output(args.clusterArn).apply((arn) => arn.split(":")[3]);
         const capacity = args.capacity ?? CapacityMode.Fargate;
         const containerName = this.taskDefinition.containerName;
-        this.runTaskCommand = pulumi.all([region, args.clusterArn, this.taskDefinitionArn, pulumi.output(args.taskSubnetIds), this.taskSecurityGroup.id])
-            .apply(([reg, cluster, taskDefinition, subnets, sg]) => runTaskCommand({
-                region: reg,
-                cluster,
-                taskDefinition,
-                subnets,
-                securityGroups: [sg],
-                assignPublicIp: args.assignPublicIp ?? false,
-                // Where the service runs (Spot in dev), so a one-off costs what a service task costs.
-                capacityProviderStrategy: capacity === CapacityMode.Fargate ? undefined : capacityProviderStrategy(capacity),
-                containerName,
-                command: args.oneOffCommand ?? ["node", "--version"],
-            }));
+        this.runTaskCommand = pulumi.output({
+            region,
+            cluster: args.clusterArn,
+            taskDefinition: this.taskDefinitionArn,
+            subnets: args.taskSubnetIds,
+            securityGroups: [this.taskSecurityGroup.id],
+            assignPublicIp: args.assignPublicIp ?? false,
+            // Where the service runs (Spot in dev), so a one-off costs what a service task costs.
+            capacityProviderStrategy: runTaskStrategy(capacity),
+            containerName,
+            command: args.oneOffCommand ?? ["node", "--version"],
+        }).apply(runTaskCommand);
         this.execCommand = exec
-            ? pulumi.all([region, args.clusterArn, this.serviceName]).apply(([reg, cluster, serviceName]) =>
-                executeCommandLine({ region: reg, cluster, serviceName, containerName }))
+            ? pulumi.output({ region, cluster: args.clusterArn, serviceName: this.serviceName, containerName }).apply(executeCommandLine)
             : undefined;
         this.registerOutputs({ runTaskCommand: this.runTaskCommand, execCommand: this.execCommand, url: this.url, serviceName: this.serviceName, logGroupName: this.logGroupName, taskDefinitionArn: this.taskDefinitionArn });
     }

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { checkEnum } from "./validate";
 
 export interface ClusterArgs {
     /**
@@ -30,9 +31,9 @@ export class Cluster extends pulumi.ComponentResource {
     constructor(name: string, args: ClusterArgs = {}, opts?: pulumi.ComponentResourceOptions) {
         super("fargatekit:index:Cluster", name, {}, opts);
         const insights = args.containerInsights ?? ContainerInsights.Enabled;
-        if (!Object.values(ContainerInsights).includes(insights)) {
-            throw new Error(`Cluster "${name}": containerInsights: got "${insights}"; allowed: ${Object.values(ContainerInsights).join(", ")}`);
-        }
+        const problems: string[] = [];
+        checkEnum(problems, "containerInsights", insights, ContainerInsights);
+        if (problems.length > 0) throw new Error(`Cluster "${name}": ${problems.join("; ")}`);
         this.cluster = new aws.ecs.Cluster(name, {
             settings: [{ name: "containerInsights", value: insights }],
             tags: args.tags,

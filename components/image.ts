@@ -5,6 +5,7 @@ import { sourceHash } from "./source-hash";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { checkEnum } from "./validate";
 
 /** CPU architectures Fargate runs, as Docker platforms. */
 export enum ImagePlatform {
@@ -57,7 +58,7 @@ export class Image extends pulumi.ComponentResource {
         const problems: string[] = [];
         if (!existsSync(context)) problems.push(`context: "${args.context}" does not exist`);
         else if (!existsSync(join(context, dockerfile))) problems.push(`dockerfile: "${dockerfile}" not found in ${context}`);
-        if (!Object.values(ImagePlatform).includes(platform)) problems.push(`platform: got "${platform}"; allowed: ${Object.values(ImagePlatform).join(", ")}`);
+        checkEnum(problems, "platform", platform, ImagePlatform);
         if (problems.length > 0) throw new Error(`Image "${name}": ${problems.join("; ")}`);
 
         // The tag covers the files sent to Docker plus the build settings that change the result.

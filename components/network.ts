@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { planSubnets } from "./cidr";
 import { COMPONENT_NAME_PATTERN } from "./names";
+import { checkEnum, checkInteger } from "./validate";
 
 /** How private subnets reach the internet. */
 export enum NatGateways {
@@ -72,8 +73,8 @@ export class Network extends pulumi.ComponentResource {
         const nat = args.natGateways ?? NatGateways.None;
         const problems: string[] = [];
         if (!COMPONENT_NAME_PATTERN.test(name)) problems.push(`name "${name}" must be lowercase letters, digits and hyphens`);
-        if (!Number.isInteger(azCount) || azCount < 1 || azCount > 8) problems.push(`azCount: got ${azCount}; allowed: an integer 1–8`);
-        if (!Object.values(NatGateways).includes(nat)) problems.push(`natGateways: got "${nat}"; allowed: ${Object.values(NatGateways).join(", ")}`);
+        checkInteger(problems, "azCount", azCount, 1, 8);
+        checkEnum(problems, "natGateways", nat, NatGateways);
         let plan: ReturnType<typeof planSubnets> | undefined;
         if (!args.existing) {
             try {

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { COMPONENT_NAME_PATTERN } from "./names";
+import { checkInteger } from "./validate";
 
 export interface RegistryArgs {
     /**
@@ -58,7 +59,7 @@ export class Registry extends pulumi.ComponentResource {
         const keep = args.keepTaggedImages ?? 30;
         const problems: string[] = [];
         if (!COMPONENT_NAME_PATTERN.test(name)) problems.push(`name "${name}" must be lowercase letters, digits and hyphens (ECR repository names are lowercase)`);
-        if (!Number.isInteger(keep) || keep < 1 || keep > 1000) problems.push(`keepTaggedImages: got ${keep}; allowed: an integer 1–1000`);
+        checkInteger(problems, "keepTaggedImages", keep, 1, 1000);
         if (problems.length > 0) throw new Error(`Registry "${name}": ${problems.join("; ")}`);
 
         this.repository = new aws.ecr.Repository(`${name}`, {

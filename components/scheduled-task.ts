@@ -6,6 +6,7 @@ import { scheduleExpressionProblems, timezoneProblems } from "./schedule-express
 import { listOwnRunsStatement, schedulerPermissionStatements, schedulerTrustPolicy } from "./scheduler-iam";
 import { FargateTaskDefinition, FargateTaskDefinitionArgs, taskDefinitionProblems } from "./task-definition";
 import { CapacityMode, runTaskStrategy } from "./web-service";
+import { checkEnum, checkInteger } from "./validate";
 
 /** What a run does when the previous run of the same job is still going. */
 export enum OverlapPolicy {
@@ -70,7 +71,6 @@ export interface ScheduledTaskArgs {
     tags?: Record<string, string>;
 }
 
-const inRange = (v: number | undefined, [lo, hi]: readonly [number, number]) => v === undefined || (Number.isInteger(v) && v >= lo && v <= hi);
 
 /** Every problem with a ScheduledTask's arguments (empty when valid). */
 export function scheduledTaskProblems(args: ScheduledTaskArgs): string[] {
@@ -79,12 +79,12 @@ export function scheduledTaskProblems(args: ScheduledTaskArgs): string[] {
     problems.push(...scheduleExpressionProblems(args.schedule).map((p) => `schedule: ${p}`));
     problems.push(...timezoneProblems(args.timezone ?? "UTC").map((p) => `timezone: ${p}`));
     const w = args.flexibleWindowMinutes;
-    if (w !== undefined && !inRange(w, [0, FLEXIBLE_WINDOW_MAX_MINUTES])) problems.push(`flexibleWindowMinutes: got ${w}; allowed: 0 (off) or 1–${FLEXIBLE_WINDOW_MAX_MINUTES}`);
+    if (w !== undefined && !(Number.isInteger(w) && w >= 0 && w <= FLEXIBLE_WINDOW_MAX_MINUTES)) problems.push(`flexibleWindowMinutes: got ${w}; allowed: 0 (off) or 1–${FLEXIBLE_WINDOW_MAX_MINUTES}`);
     const r = args.retries ?? {};
-    if (!inRange(r.attempts, RETRY_LIMITS.attempts)) problems.push(`retries.attempts: got ${r.attempts}; allowed: an integer ${RETRY_LIMITS.attempts.join("–")}`);
-    if (!inRange(r.maxEventAgeSeconds, RETRY_LIMITS.maxEventAgeSeconds)) problems.push(`retries.maxEventAgeSeconds: got ${r.maxEventAgeSeconds}; allowed: an integer ${RETRY_LIMITS.maxEventAgeSeconds.join("–")}`);
-    if (args.overlap !== undefined && !Object.values(OverlapPolicy).includes(args.overlap)) problems.push(`overlap: got "${args.overlap}"; allowed: ${Object.values(OverlapPolicy).join(", ")}`);
-    if (args.capacity !== undefined && !Object.values(CapacityMode).includes(args.capacity)) problems.push(`capacity: got "${args.capacity}"; allowed: ${Object.values(CapacityMode).join(", ")}`);
+    checkInteger(problems, "retries.attempts", r.attempts, ...RETRY_LIMITS.attempts);
+    checkInteger(problems, "retries.maxEventAgeSeconds", r.maxEventAgeSeconds, ...RETRY_LIMITS.maxEventAgeSeconds);
+    checkEnum(problems, "overlap", args.overlap, OverlapPolicy);
+    checkEnum(problems, "capacity", args.capacity, CapacityMode);
     if (args.platformVersion !== undefined && !/^\d+\.\d+\.\d+$/.test(args.platformVersion)) problems.push(`platformVersion: got "${args.platformVersion}"; allowed: a numeric version such as "1.4.0" (omit for LATEST)`);
     if (SKIP_IF_RUNNING_ENV in (args.task.environment ?? {})) problems.push(`task.environment.${SKIP_IF_RUNNING_ENV}: set by the overlap policy; use overlap instead`);
     return problems;

@@ -4,6 +4,7 @@ import { fargateSizeProblem } from "./fargate-sizes";
 import { assumeRolePolicy, ecsExecStatements, executionRoleStatements } from "./iam";
 import { COMPONENT_NAME_PATTERN } from "./names";
 import { parseSecretArn, SECRET_ARN_FORMS } from "./secrets";
+import { checkInteger } from "./validate";
 
 /** CPU architecture of the task; must match the image's platform. */
 export enum CpuArchitecture {
@@ -108,9 +109,7 @@ export function taskDefinitionProblems(args: FargateTaskDefinitionArgs): string[
     const problems: string[] = [];
     const size = fargateSizeProblem(args.cpu, args.memory);
     if (size) problems.push(`cpu/memory: ${size}`);
-    if (args.port !== undefined && (!Number.isInteger(args.port) || args.port < 1 || args.port > 65535)) {
-        problems.push(`port: got ${args.port}; allowed: an integer 1–65535`);
-    }
+    checkInteger(problems, "port", args.port, 1, 65535);
     const retention = args.logRetentionDays ?? 30;
     if (!(LOG_RETENTION_DAYS as readonly number[]).includes(retention)) {
         problems.push(`logRetentionDays: got ${retention}; allowed: ${LOG_RETENTION_DAYS.join(", ")}`);
@@ -127,7 +126,7 @@ export function taskDefinitionProblems(args: FargateTaskDefinitionArgs): string[
         }
         for (const [key, [lo, hi]] of Object.entries(HEALTH_CHECK_LIMITS)) {
             const v = (hc as unknown as Record<string, number | undefined>)[key];
-            if (v !== undefined && (!Number.isInteger(v) || v < lo || v > hi)) problems.push(`healthCheck.${key}: got ${v}; allowed: ${lo}–${hi}`);
+            checkInteger(problems, `healthCheck.${key}`, v, lo, hi);
         }
         if ((hc.timeout ?? 5) >= (hc.interval ?? 10)) problems.push(`healthCheck.timeout (${hc.timeout ?? 5}) must be less than healthCheck.interval (${hc.interval ?? 10})`);
     }

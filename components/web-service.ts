@@ -5,6 +5,7 @@ import { createLoadBalancer, HttpsArgs, LoadBalancerArgs, TARGET_HEALTH_CHECK_LI
 import { assertComponentName, ELB_NAME_MAX } from "./names";
 import { executeCommandLine, runTaskCommand } from "./run-task-command";
 import { FargateTaskDefinition, FargateTaskDefinitionArgs, taskDefinitionProblems } from "./task-definition";
+import { checkEnum, checkInteger } from "./validate";
 
 /** Where the service's tasks run. */
 export enum CapacityMode {
@@ -86,24 +87,20 @@ export interface WebServiceArgs {
     tags?: Record<string, string>;
 }
 
-function inRange(problems: string[], key: string, v: number | undefined, lo: number, hi: number) {
-    if (v !== undefined && (!Number.isInteger(v) || v < lo || v > hi)) problems.push(`${key}: got ${v}; allowed: an integer ${lo}–${hi}`);
-}
-
 /** Every problem with a WebService's arguments (empty when valid). */
 export function webServiceProblems(args: WebServiceArgs): string[] {
     const problems = taskDefinitionProblems(args.task).map((p) => `task.${p}`);
     if (args.task.port === undefined) problems.push("task.port: required for a web service");
     const desired = args.desiredCount ?? 1;
-    inRange(problems, "desiredCount", desired, 0, 1000);
-    inRange(problems, "deregistrationDelay", args.deregistrationDelay, 0, 3600);
-    inRange(problems, "healthCheckGracePeriod", args.healthCheckGracePeriod, 0, 2147483647);
+    checkInteger(problems, "desiredCount", desired, 0, 1000);
+    checkInteger(problems, "deregistrationDelay", args.deregistrationDelay, 0, 3600);
+    checkInteger(problems, "healthCheckGracePeriod", args.healthCheckGracePeriod, 0, 2147483647);
     const hc = args.healthCheck ?? {};
-    for (const [key, [lo, hi]] of Object.entries(TARGET_HEALTH_CHECK_LIMITS)) inRange(problems, `healthCheck.${key}`, (hc as Record<string, number>)[key], lo, hi);
+    for (const [key, [lo, hi]] of Object.entries(TARGET_HEALTH_CHECK_LIMITS)) checkInteger(problems, `healthCheck.${key}`, (hc as Record<string, number>)[key], lo, hi);
     if ((hc.timeout ?? 5) >= (hc.interval ?? 10)) problems.push(`healthCheck.timeout (${hc.timeout ?? 5}) must be less than healthCheck.interval (${hc.interval ?? 10})`);
     if (hc.path !== undefined && !/^\/[\x21-\x7e]{0,1023}$/.test(hc.path)) problems.push(`healthCheck.path: got "${hc.path}"; allowed: a path starting with "/", at most 1024 characters`);
     if (hc.matcher !== undefined && !/^([2-4]\d\d)([-,]([2-4]\d\d))*$/.test(hc.matcher)) problems.push(`healthCheck.matcher: got "${hc.matcher}"; allowed: HTTP codes 200–499 such as "200", "200,204" or "200-299"`);
-    if (args.capacity !== undefined && !Object.values(CapacityMode).includes(args.capacity)) problems.push(`capacity: got "${args.capacity}"; allowed: ${Object.values(CapacityMode).join(", ")}`);
+    checkEnum(problems, "capacity", args.capacity, CapacityMode);
     if (args.https) {
         const { certificateArn, domain, hostedZoneId } = args.https;
         if (!certificateArn && !domain) problems.push("https: needs certificateArn (an issued ACM certificate) or domain with hostedZoneId");
@@ -117,17 +114,17 @@ export function webServiceProblems(args: WebServiceArgs): string[] {
     }
     const a = args.autoscaling;
     if (a) {
-        inRange(problems, "autoscaling.minCount", a.minCount, 0, 1000);
-        inRange(problems, "autoscaling.maxCount", a.maxCount, 1, 1000);
+        checkInteger(problems, "autoscaling.minCount", a.minCount, 0, 1000);
+        checkInteger(problems, "autoscaling.maxCount", a.maxCount, 1, 1000);
         if (a.minCount > a.maxCount) problems.push(`autoscaling: minCount ${a.minCount} is greater than maxCount ${a.maxCount}`);
         if (desired < a.minCount || desired > a.maxCount) problems.push(`desiredCount ${desired} must lie between autoscaling.minCount ${a.minCount} and autoscaling.maxCount ${a.maxCount}`);
         for (const key of ["cpuTarget", "memoryTarget"] as const) {
             const v = a[key];
             if (v !== undefined && !(v >= 1 && v <= 100)) problems.push(`autoscaling.${key}: got ${v}; allowed: a percentage 1–100`);
         }
-        inRange(problems, "autoscaling.requestsPerTarget", a.requestsPerTarget, 1, 1000000);
-        inRange(problems, "autoscaling.scaleInCooldown", a.scaleInCooldown, 0, 3600);
-        inRange(problems, "autoscaling.scaleOutCooldown", a.scaleOutCooldown, 0, 3600);
+        checkInteger(problems, "autoscaling.requestsPerTarget", a.requestsPerTarget, 1, 1000000);
+        checkInteger(problems, "autoscaling.scaleInCooldown", a.scaleInCooldown, 0, 3600);
+        checkInteger(problems, "autoscaling.scaleOutCooldown", a.scaleOutCooldown, 0, 3600);
     }
     return problems;
 }

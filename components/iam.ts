@@ -1,11 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import { secretReadStatements } from "./secrets";
 
-/** Trust policy letting one AWS service assume a role. */
-export function assumeRolePolicy(service: string): string {
-    return JSON.stringify({
+/**
+ * Trust policy letting one AWS service assume a role, optionally only under `condition` (the
+ * confused-deputy guard: `aws:SourceAccount` / `aws:SourceArn`).
+ */
+export function assumeRolePolicy(service: string, condition?: Record<string, Record<string, pulumi.Input<string>>>): pulumi.Output<string> {
+    return pulumi.jsonStringify({
         Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
+        Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole", ...(condition ? { Condition: condition } : {}) }],
     });
 }
 

@@ -3,6 +3,7 @@
  * task-role statement behind `overlap: skip`. Pure builders, each grant justified by its source.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { assumeRolePolicy } from "./iam";
 
 export interface SchedulerRoleArgs {
     /** The account that owns the schedule (confused-deputy guard). */
@@ -17,15 +18,7 @@ export interface SchedulerRoleArgs {
  * execution role" and its document history entry of 2023-09-07).
  */
 export function schedulerTrustPolicy(a: SchedulerRoleArgs): pulumi.Output<string> {
-    return pulumi.jsonStringify({
-        Version: "2012-10-17",
-        Statement: [{
-            Effect: "Allow",
-            Principal: { Service: "scheduler.amazonaws.com" },
-            Action: "sts:AssumeRole",
-            Condition: { StringEquals: { "aws:SourceAccount": a.accountId, "aws:SourceArn": a.scheduleGroupArn } },
-        }],
-    });
+    return assumeRolePolicy("scheduler.amazonaws.com", { StringEquals: { "aws:SourceAccount": a.accountId, "aws:SourceArn": a.scheduleGroupArn } });
 }
 
 export interface SchedulerPermissionArgs {

@@ -198,17 +198,9 @@ export class FargateTaskDefinition extends pulumi.ComponentResource {
         this.taskRole = new aws.iam.Role(`${name}-task`, {
             description: `ECS task role of ${name}: what the application may call`,
             // Confused-deputy guard recommended for task roles (ECS developer guide, "Task IAM role").
-            assumeRolePolicy: pulumi.jsonStringify({
-                Version: "2012-10-17",
-                Statement: [{
-                    Effect: "Allow",
-                    Principal: { Service: "ecs-tasks.amazonaws.com" },
-                    Action: "sts:AssumeRole",
-                    Condition: {
-                        StringEquals: { "aws:SourceAccount": identity.accountId },
-                        ArnLike: { "aws:SourceArn": pulumi.interpolate`arn:${partition.partition}:ecs:${region.region}:${identity.accountId}:*` },
-                    },
-                }],
+            assumeRolePolicy: assumeRolePolicy("ecs-tasks.amazonaws.com", {
+                StringEquals: { "aws:SourceAccount": identity.accountId },
+                ArnLike: { "aws:SourceArn": pulumi.interpolate`arn:${partition.partition}:ecs:${region.region}:${identity.accountId}:*` },
             }),
             tags: args.tags,
         }, parent);

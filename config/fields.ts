@@ -1,6 +1,6 @@
 /** Field schemas the stack config's keys share. */
 import { z } from "zod";
-import { LOG_RETENTION_DAYS } from "fargatekit";
+import { fargateSizeProblem, LOG_RETENTION_DAYS, parseSecretArn, SECRET_ARN_FORMS } from "fargatekit";
 
 /** An integer in [lo, hi]. */
 export const int = (lo: number, hi: number) => z.number().int().min(lo).max(hi);
@@ -15,3 +15,23 @@ export const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a v
 export const logRetention = z.number().refine((v) => (LOG_RETENTION_DAYS as readonly number[]).includes(v), {
     message: `must be one of ${LOG_RETENTION_DAYS.join(", ")}`,
 });
+
+/**
+ * The rules over one container's config that need more than one field: a Fargate cpu/memory pair,
+ * full secret ARNs, and no variable both plain and secret. `key(field)` names a field for messages;
+ * `environmentKey` is how the environment is named in them.
+ */
+export function containerProblems(
+    key: (field: string) => string,
+    environmentKey: string,
+    c: { cpu: number; memory: number; secrets: Record<string, string>; environment: Record<string, string> },
+): string[] {
+    const p: string[] = [];
+    const size = fargateSizeProblem(c.cpu, c.memory);
+    if (size) p.push(`${key("cpu")}/${key("memory")}: got ${c.cpu}/${c.memory}; ${size}`);
+    for (const [name, valueFrom] of Object.entries(c.secrets)) {
+        if (!parseSecretArn(valueFrom)) p.push(`${key(`secrets.${name}`)}: got "${valueFrom}"; allowed: ${SECRET_ARN_FORMS}`);
+        if (name in c.environment) p.push(`${key(`secrets.${name}`)}: also set in ${environmentKey}; a variable comes from one place`);
+    }
+    return p;
+}

@@ -7,11 +7,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { jobsProblems, jobsSchema } from "./jobs";
 import {
-    CapacityMode, ContainerInsights, fargateSizeProblem, HEALTH_CHECK_LIMITS, ImagePlatform, NatGateways,
-    parseSecretArn, SECRET_ARN_FORMS, TARGET_HEALTH_CHECK_LIMITS, TlsPolicy,
+    CapacityMode, ContainerInsights, HEALTH_CHECK_LIMITS, ImagePlatform, NatGateways,
+    TARGET_HEALTH_CHECK_LIMITS, TlsPolicy,
 } from "fargatekit";
 
-import { enumOf, envName, int, logRetention } from "./fields";
+import { containerProblems, enumOf, envName, int, logRetention } from "./fields";
 
 /** Where the service's tasks run: public subnets with public IPs (no NAT needed) or private ones behind NAT. */
 export enum TaskSubnets {
@@ -191,8 +191,8 @@ function parseRaw(raw: string): unknown {
  * Validates raw config (the project's keys without the `<project>:` prefix) into a StackConfig,
  * or throws a ConfigError listing every problem.
  */
-export function parseConfig(raw: Record<string, unknown>, project: string, stack: string, extraKeys: Record<string, z.ZodType> = {}): StackConfig {
-    const schema: Record<string, z.ZodType> = { ...configSchema, ...extraKeys };
+export function parseConfig(raw: Record<string, unknown>, project: string, stack: string): StackConfig {
+    const schema: Record<string, z.ZodType> = configSchema;
     const problems: string[] = [];
     const known = Object.keys(schema);
     for (const key of Object.keys(raw)) {
@@ -231,8 +231,7 @@ export function crossFieldProblems(c: StackConfig): string[] {
     const p: string[] = [];
     const k = (key: string) => `${c.project}:${key}`;
     const s = c.service;
-    const size = fargateSizeProblem(s.cpu, s.memory);
-    if (size) p.push(`${k("service.cpu")}/${k("service.memory")}: got ${s.cpu}/${s.memory}; ${size}`);
+    p.push(...containerProblems((field) => k(`service.${field}`), "service.environment", s));
     if (s.autoscaling) {
         const a = s.autoscaling;
         if (a.minCount > a.maxCount) p.push(`${k("service.autoscaling")}: minCount ${a.minCount} is greater than maxCount ${a.maxCount}`);
@@ -245,10 +244,6 @@ export function crossFieldProblems(c: StackConfig): string[] {
     }
     if (s.containerHealthCheck.timeout >= s.containerHealthCheck.interval) {
         p.push(`${k("service.containerHealthCheck.timeout")}: got ${s.containerHealthCheck.timeout}; must be less than containerHealthCheck.interval (${s.containerHealthCheck.interval})`);
-    }
-    for (const [name, valueFrom] of Object.entries(s.secrets)) {
-        if (!parseSecretArn(valueFrom)) p.push(`${k(`service.secrets.${name}`)}: got "${valueFrom}"; allowed: ${SECRET_ARN_FORMS}`);
-        if (name in s.environment) p.push(`${k(`service.secrets.${name}`)}: also set in service.environment; a variable comes from one place`);
     }
     if (s.exec && s.readonlyRootFilesystem === true) {
         p.push(`${k("service.readonlyRootFilesystem")}: got true with service.exec true; ECS Exec needs a writable root filesystem (its agent writes there). Turn one off.`);
@@ -266,7 +261,7 @@ export function crossFieldProblems(c: StackConfig): string[] {
 }
 
 /** Reads and validates the current stack's configuration from the Pulumi engine. */
-export function loadConfig(extraKeys: Record<string, z.ZodType> = {}): StackConfig {
+export function loadConfig(): StackConfig {
     const project = pulumi.getProject();
     const stack = pulumi.getStack();
     const raw: Record<string, unknown> = {};
@@ -274,5 +269,5 @@ export function loadConfig(extraKeys: Record<string, z.ZodType> = {}): StackConf
         const sep = fullKey.indexOf(":");
         if (fullKey.slice(0, sep) === project) raw[fullKey.slice(sep + 1)] = parseRaw(value);
     }
-    return parseConfig(raw, project, stack, extraKeys);
+    return parseConfig(raw, project, stack);
 }

@@ -6,11 +6,11 @@
  */
 import { z } from "zod";
 import {
-    CapacityMode, fargateSizeProblem, OverlapPolicy, parseSecretArn, RETRY_LIMITS, SECRET_ARN_FORMS,
+    CapacityMode, OverlapPolicy, RETRY_LIMITS,
     scheduleExpressionProblems, SKIP_IF_RUNNING_ENV, timezoneProblems, FLEXIBLE_WINDOW_MAX_MINUTES,
 } from "fargatekit";
 
-import { enumOf, envName, int, logRetention } from "./fields";
+import { containerProblems, enumOf, envName, int, logRetention } from "./fields";
 
 /** Job names become part of AWS names (`job-<name>-scheduler-xxxxxxx` must fit IAM's 64 characters). */
 export const JOB_NAME_PATTERN = /^[a-z]([a-z0-9-]{0,28}[a-z0-9])?$/;
@@ -58,14 +58,9 @@ export function jobsProblems(project: string, jobs: readonly JobConfig[]): strin
         const first = seen.get(job.name);
         if (first !== undefined) p.push(`${project}:jobs[${i}].name: got "${job.name}", already used by jobs[${first}]; job names must be unique`);
         else seen.set(job.name, i);
-        const size = fargateSizeProblem(job.cpu, job.memory);
-        if (size) p.push(`${k("cpu")}/${k("memory")}: got ${job.cpu}/${job.memory}; ${size}`);
+        p.push(...containerProblems(k, "environment", job));
         for (const problem of scheduleExpressionProblems(job.schedule)) p.push(`${k("schedule")}: ${problem}`);
         for (const problem of timezoneProblems(job.timezone)) p.push(`${k("timezone")}: ${problem}`);
-        for (const [name, valueFrom] of Object.entries(job.secrets)) {
-            if (!parseSecretArn(valueFrom)) p.push(`${k(`secrets.${name}`)}: got "${valueFrom}"; allowed: ${SECRET_ARN_FORMS}`);
-            if (name in job.environment) p.push(`${k(`secrets.${name}`)}: also set in environment; a variable comes from one place`);
-        }
         if (SKIP_IF_RUNNING_ENV in job.environment) p.push(`${k(`environment.${SKIP_IF_RUNNING_ENV}`)}: set by overlap; use overlap: skip or allow instead`);
     });
     return p;

@@ -180,6 +180,9 @@ export function runComponents(build: () => Record<string, unknown> | void, stack
     return serialised(() => runOnce(stack, config, async () => build() ?? {}));
 }
 
+/** Resolves when every registration the program started has been answered (an SDK internal). */
+const waitForRPCs = (): Promise<void> => (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> }).waitForRPCs();
+
 function serialised<T>(fn: () => Promise<T>): Promise<T> {
     const run = running.then(fn);
     running = run.catch(() => undefined);
@@ -189,20 +192,22 @@ function serialised<T>(fn: () => Promise<T>): Promise<T> {
 async function runOnce(stack: string, config: Record<string, unknown>, program: () => Promise<Record<string, unknown>>): Promise<ProgramRun> {
     const resources: RecordedResource[] = [];
     const invokes: string[] = [];
-    const meta = new Map<pulumi.Resource, { type: string; name: string }>();
-    const optsByKey = new Map<string, pulumi.ResourceOptions & { parent?: pulumi.Resource }>();
-    const urnNodes = new Map<string, UrnNode>();
-    const urnNodesByResource = new Map<pulumi.Resource, UrnNode>();
+    // What the stack transformation saw of each resource, by resource object and by `type::name`
+    // (the mock engine's newResource only gets type, name and inputs).
+    interface Seen { type: string; name: string; opts: pulumi.ResourceOptions; node: UrnNode }
+    const byResource = new Map<pulumi.Resource, Seen>();
+    const byKey = new Map<string, Seen>();
 
     await pulumi.runtime.setMocks({
         newResource(args) {
             const secretInputs = Object.keys(args.inputs).filter((k) => hasSecret(args.inputs[k]));
             const inputs = unwrapSecrets(args.inputs);
             const { id, state } = outputsFor(args.type, args.name, inputs);
-            const opts = optsByKey.get(`${args.type}::${args.name}`) ?? {};
+            const seen = byKey.get(`${args.type}::${args.name}`);
+            const opts = seen?.opts ?? {};
             const deps = Array.isArray(opts.dependsOn) ? (opts.dependsOn as pulumi.Resource[]) : opts.dependsOn ? [opts.dependsOn as pulumi.Resource] : [];
-            const parentMeta = opts.parent ? meta.get(opts.parent) : undefined;
-            const node = urnNodes.get(`${args.type}::${args.name}`);
+            const parentSeen = opts.parent ? byResource.get(opts.parent) : undefined;
+            const node = seen?.node;
             resources.push({
                 type: args.type,
                 name: args.name,
@@ -210,9 +215,9 @@ async function runOnce(stack: string, config: Record<string, unknown>, program: 
                 state,
                 id,
                 secretInputs,
-                dependsOn: deps.map((d) => meta.get(d)?.name ?? "?"),
-                parent: parentMeta?.name,
-                parentType: parentMeta?.type,
+                dependsOn: deps.map((d) => byResource.get(d)?.name ?? "?"),
+                parent: parentSeen?.name,
+                parentType: parentSeen?.type,
                 ignoreChanges: opts.ignoreChanges ?? [],
                 retainOnDelete: opts.retainOnDelete ?? false,
                 protect: opts.protect ?? false,
@@ -236,25 +241,24 @@ async function runOnce(stack: string, config: Record<string, unknown>, program: 
 
     const outputs = await pulumi.runtime.runInPulumiStack(async () => {
         pulumi.runtime.registerStackTransformation((t) => {
-            meta.set(t.resource, { type: t.type, name: t.name });
-            optsByKey.set(`${t.type}::${t.name}`, t.opts as pulumi.ResourceOptions);
-            const node = nodeFor(t.type, t.name, t.opts.parent ? urnNodesByResource.get(t.opts.parent) : undefined, t.opts.aliases as unknown[] | undefined, {
-                stack, project: PROJECT, nodeOfParent: (r) => urnNodesByResource.get(r as pulumi.Resource),
+            const node = nodeFor(t.type, t.name, t.opts.parent ? byResource.get(t.opts.parent)?.node : undefined, t.opts.aliases as unknown[] | undefined, {
+                stack, project: PROJECT, nodeOfParent: (r) => byResource.get(r as pulumi.Resource)?.node,
             });
-            urnNodesByResource.set(t.resource, node);
-            urnNodes.set(`${t.type}::${t.name}`, node);
+            const seen: Seen = { type: t.type, name: t.name, opts: t.opts as pulumi.ResourceOptions, node };
+            byResource.set(t.resource, seen);
+            byKey.set(`${t.type}::${t.name}`, seen);
             return undefined;
         });
         return program();
     }).catch(async (error: unknown) => {
         // Let specs see what had been registered when the program failed.
-        await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> }).waitForRPCs().catch(() => undefined);
+        await waitForRPCs().catch(() => undefined);
         throw Object.assign(error instanceof Error ? error : new Error(String(error)), { registered: resources.map((r) => r.type) });
     });
     const resolved: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(outputs ?? {})) resolved[k] = await resolve(v);
     // Wait until every registration the program started has been answered.
-    await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> }).waitForRPCs();
+    await waitForRPCs();
     return { resources, outputs: resolved, invokes };
 }
 

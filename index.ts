@@ -4,7 +4,7 @@
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { Cluster, cpuArchitectureOf, CpuArchitecture, Image, Network, NatGateways, Registry, ScheduledTask, WebService } from "fargatekit";
+import { Cluster, cpuArchitectureOf, Image, Network, NatGateways, Registry, ScheduledTask, WebService } from "fargatekit";
 import { loadConfig, StackConfig, TaskSubnets } from "./config";
 
 /** Builds one environment from its config; returns the stack outputs. */
@@ -21,6 +21,7 @@ function createEnvironment(config: StackConfig) {
         dockerfile: config.image.dockerfile,
         platform: config.image.platform,
     });
+    const cpuArchitecture = cpuArchitectureOf(config.image.platform);
     const cluster = new Cluster("main", { containerInsights: config.cluster.containerInsights, tags });
 
     const s = config.service;
@@ -39,7 +40,7 @@ function createEnvironment(config: StackConfig) {
             cpu: s.cpu,
             memory: s.memory,
             port: s.port,
-            cpuArchitecture: cpuArchitectureOf(config.image.platform) as CpuArchitecture,
+            cpuArchitecture,
             repositoryArn: registry.repositoryArn,
             environment: {
                 PORT: String(s.port),
@@ -98,7 +99,7 @@ function createEnvironment(config: StackConfig) {
                 cpu: job.cpu,
                 memory: job.memory,
                 command: job.command,
-                cpuArchitecture: cpuArchitectureOf(config.image.platform) as CpuArchitecture,
+                cpuArchitecture,
                 repositoryArn: registry.repositoryArn,
                 environment: { STACK: config.stack, APP_VERSION: image.tag, JOB_NAME: job.name, ...job.environment },
                 secrets: job.secrets,

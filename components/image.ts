@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { sourceHash } from "./source-hash";
+import { CpuArchitecture } from "./task-definition";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -14,8 +15,8 @@ export enum ImagePlatform {
 }
 
 /** The task definition's `runtimePlatform.cpuArchitecture` for an image platform. */
-export function cpuArchitectureOf(platform: ImagePlatform): "X86_64" | "ARM64" {
-    return platform === ImagePlatform.LinuxArm64 ? "ARM64" : "X86_64";
+export function cpuArchitectureOf(platform: ImagePlatform): CpuArchitecture {
+    return platform === ImagePlatform.LinuxArm64 ? CpuArchitecture.ARM64 : CpuArchitecture.X86_64;
 }
 
 export interface ImageArgs {

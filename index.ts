@@ -67,13 +67,7 @@ function createEnvironment(config: StackConfig) {
         healthCheckGracePeriod: s.healthCheckGracePeriod,
         enableExecuteCommand: s.exec,
         https: config.https,
-        loadBalancer: {
-            deletionProtection: config.loadBalancer.deletionProtection,
-            accessLogs: config.loadBalancer.accessLogs,
-            accessLogsExpireDays: config.loadBalancer.accessLogsExpireDays,
-            retainAccessLogsOnDelete: retain,
-            idleTimeout: config.loadBalancer.idleTimeout,
-        },
+        loadBalancer: { ...config.loadBalancer, retainAccessLogsOnDelete: retain },
         autoscaling: s.autoscaling,
         tags,
     });

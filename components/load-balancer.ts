@@ -38,12 +38,7 @@ export interface TargetHealthCheckArgs {
     matcher?: string;
 }
 
-export const TARGET_HEALTH_CHECK_LIMITS = {
-    interval: [5, 300],
-    timeout: [2, 120],
-    healthyThreshold: [2, 10],
-    unhealthyThreshold: [2, 10],
-} as const;
+export { TARGET_HEALTH_CHECK_LIMITS } from "./aws-limits";
 
 export interface LoadBalancerArgs {
     /** Refuse deletion of the load balancer through the API until turned off. @default false */

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { FARGATE_MAX_STOP_TIMEOUT, HEALTH_CHECK_LIMITS, LOG_RETENTION_DAYS } from "./aws-limits";
 import { fargateSizeProblem } from "./fargate-sizes";
 import { assumeRolePolicy, ecsExecStatements, executionRoleStatements } from "./iam";
 import { COMPONENT_NAME_PATTERN } from "./names";
@@ -12,11 +13,7 @@ export enum CpuArchitecture {
     ARM64 = "ARM64",
 }
 
-/**
- * Valid CloudWatch Logs retention periods in days (0 = never expire).
- * Source: CloudWatch Logs API reference, PutRetentionPolicy `retentionInDays`.
- */
-export const LOG_RETENTION_DAYS = [0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+export { FARGATE_MAX_STOP_TIMEOUT, HEALTH_CHECK_LIMITS, LOG_RETENTION_DAYS };
 
 /** Container health check run by ECS inside the container. Ranges: ECS API reference, `HealthCheck`. */
 export interface ContainerHealthCheck {
@@ -31,16 +28,6 @@ export interface ContainerHealthCheck {
     /** Grace period in seconds before failures count, 0–300. @default 10 */
     startPeriod?: number;
 }
-
-export const HEALTH_CHECK_LIMITS = {
-    interval: [5, 300],
-    timeout: [2, 60],
-    retries: [1, 10],
-    startPeriod: [0, 300],
-} as const;
-
-/** Fargate's upper bound on `stopTimeout` (ECS API reference, ContainerDefinition `stopTimeout`). */
-export const FARGATE_MAX_STOP_TIMEOUT = 120;
 
 export interface FargateTaskDefinitionArgs {
     /** The image to run, ideally pinned by digest (`Image.imageRef`). */

@@ -2,7 +2,9 @@
  * AWS's hard rules: configurations AWS refuses, or that never become healthy. Each cites its source.
  */
 // The one Fargate size table, shared with the components (a pure module: no Pulumi imports).
+import { FARGATE_MAX_STOP_TIMEOUT, HEALTH_CHECK_LIMITS, LOG_RETENTION_DAYS, TARGET_HEALTH_CHECK_LIMITS } from "../../components/aws-limits";
 import { fargateSizeProblem } from "../../components/fargate-sizes";
+import { scheduleExpressionProblems } from "../../components/schedule-expression";
 import { asArray, containersOf, physicalNameLength, ProjectRule, resourceRule, RuleCategory, stackRule, TYPES } from "./util";
 
 const ECS_TD_PARAMS = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html";
@@ -70,11 +72,10 @@ export const awsRules: ProjectRule[] = [
         for (const c of containersOf(p)) {
             const hc = c.healthCheck;
             if (hc) {
-                const limits: Record<string, [number, number]> = { interval: [5, 300], timeout: [2, 60], retries: [1, 10], startPeriod: [0, 300] };
-                for (const [k, [lo, hi]] of Object.entries(limits)) if (hc[k] !== undefined && !between(hc[k], lo, hi)) report(`container "${c.name}": healthCheck.${k} ${hc[k]} outside ${lo}–${hi}`);
+                for (const [k, [lo, hi]] of Object.entries(HEALTH_CHECK_LIMITS)) if (hc[k] !== undefined && !between(hc[k], lo, hi)) report(`container "${c.name}": healthCheck.${k} ${hc[k]} outside ${lo}–${hi}`);
                 if ((hc.timeout ?? 5) >= (hc.interval ?? 30)) report(`container "${c.name}": healthCheck.timeout ${hc.timeout} must be below interval ${hc.interval}`);
             }
-            if (isFargate(p) && c.stopTimeout !== undefined && !between(c.stopTimeout, 0, 120)) report(`container "${c.name}": stopTimeout ${c.stopTimeout} exceeds Fargate's 120 seconds`);
+            if (isFargate(p) && c.stopTimeout !== undefined && !between(c.stopTimeout, 0, FARGATE_MAX_STOP_TIMEOUT)) report(`container "${c.name}": stopTimeout ${c.stopTimeout} exceeds Fargate's ${FARGATE_MAX_STOP_TIMEOUT} seconds`);
         }
     }),
     resourceRule({
@@ -85,8 +86,7 @@ export const awsRules: ProjectRule[] = [
         types: [TYPES.targetGroup],
     }, (p, _a, report) => {
         const hc = p.healthCheck ?? {};
-        const limits: Record<string, [number, number]> = { interval: [5, 300], timeout: [2, 120], healthyThreshold: [2, 10], unhealthyThreshold: [2, 10] };
-        for (const [k, [lo, hi]] of Object.entries(limits)) if (hc[k] !== undefined && !between(hc[k], lo, hi)) report(`healthCheck.${k} ${hc[k]} outside ${lo}–${hi}`);
+        for (const [k, [lo, hi]] of Object.entries(TARGET_HEALTH_CHECK_LIMITS)) if (hc[k] !== undefined && !between(hc[k], lo, hi)) report(`healthCheck.${k} ${hc[k]} outside ${lo}–${hi}`);
         if (hc.timeout !== undefined && hc.interval !== undefined && hc.timeout >= hc.interval) report(`healthCheck.timeout ${hc.timeout} must be below interval ${hc.interval}`);
         if (hc.matcher !== undefined && !/^([2-4]\d\d)([-,]([2-4]\d\d))*$/.test(String(hc.matcher))) report(`healthCheck.matcher "${hc.matcher}" is not HTTP codes 200–499`);
         if (hc.path !== undefined && !String(hc.path).startsWith("/")) report(`healthCheck.path "${hc.path}" must start with "/"`);
@@ -161,7 +161,7 @@ export const awsRules: ProjectRule[] = [
         source: "CloudWatch Logs API reference, PutRetentionPolicy retentionInDays (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html)",
         types: [TYPES.logGroup],
     }, (p, _a, report) => {
-        const allowed = [0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+        const allowed: readonly number[] = LOG_RETENTION_DAYS;
         if (p.retentionInDays !== undefined && !allowed.includes(p.retentionInDays)) report(`retentionInDays ${p.retentionInDays} is not one of ${allowed.join(", ")}`);
     }),
     stackRule({
@@ -198,10 +198,7 @@ export const awsRules: ProjectRule[] = [
         types: [TYPES.schedule],
     }, (p, _a, report) => {
         const expr = String(p.scheduleExpression ?? "");
-        const ok = /^rate\(\s*[1-9]\d*\s+(minute|minutes|hour|hours|day|days)\s*\)$/.test(expr)
-            || /^cron\(\s*\S+(\s+\S+){5}\s*\)$/.test(expr)
-            || /^at\(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\)$/.test(expr);
-        if (!ok) report(`scheduleExpression "${expr}" is not rate(<n> <unit>), cron(<6 fields>) or at(yyyy-mm-ddThh:mm:ss)`);
+        for (const problem of scheduleExpressionProblems(expr)) report(`scheduleExpression "${expr}": ${problem}`);
         const ecs = p.target?.ecsParameters;
         if (ecs && !(asArray(ecs.networkConfiguration?.subnets).length > 0)) report("ECS target without networkConfiguration.subnets: Fargate (awsvpc) tasks cannot start");
     }),

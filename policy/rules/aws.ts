@@ -4,6 +4,7 @@
 // The one Fargate size table, shared with the components (a pure module: no Pulumi imports).
 import { FARGATE_MAX_STOP_TIMEOUT, HEALTH_CHECK_LIMITS, LOG_RETENTION_DAYS, TARGET_HEALTH_CHECK_LIMITS } from "../../components/aws-limits";
 import { fargateSizeProblem } from "../../components/fargate-sizes";
+import { ELB_NAME_MAX, IAM_ROLE_NAME_MAX } from "../../components/names";
 import { scheduleExpressionProblems } from "../../components/schedule-expression";
 import { asArray, containersOf, physicalNameLength, ProjectRule, resourceRule, RuleCategory, stackRule, TYPES } from "./util";
 
@@ -142,7 +143,7 @@ export const awsRules: ProjectRule[] = [
         types: [TYPES.loadBalancer, TYPES.targetGroup],
     }, (p, a, report) => {
         const n = physicalNameLength(p, a.name);
-        if (n > 32) report(`name would be ${n} characters; the limit is 32`);
+        if (n > ELB_NAME_MAX) report(`name would be ${n} characters; the limit is ${ELB_NAME_MAX}`);
     }),
     resourceRule({
         name: "iam-role-name-length",
@@ -152,7 +153,7 @@ export const awsRules: ProjectRule[] = [
         types: [TYPES.role],
     }, (p, a, report) => {
         const n = physicalNameLength(p, a.name);
-        if (n > 64) report(`role name would be ${n} characters; the limit is 64`);
+        if (n > IAM_ROLE_NAME_MAX) report(`role name would be ${n} characters; the limit is ${IAM_ROLE_NAME_MAX}`);
     }),
     resourceRule({
         name: "log-retention-value",

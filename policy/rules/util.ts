@@ -2,6 +2,7 @@
  * Shared vocabulary of the rules: the metadata every rule carries, and small readers for the
  * properties several rules look at. Pure: importing this starts nothing.
  */
+import { AUTONAME_SUFFIX_LENGTH } from "../../components/names";
 import type { PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 
 /** What kind of knowledge a rule encodes. */
@@ -100,14 +101,12 @@ export function statementsOf(policy: unknown): Record<string, any>[] {
 
 export const asArray = <T>(v: T | T[] | undefined | null): T[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
 
-/** Pulumi's auto-name: `<logical name>-<7 random characters>` (8 characters added). */
-export const AUTONAME_SUFFIX = 8;
 
 /** The physical name AWS will see: the explicit `name`, else `namePrefix` + 26 characters (Terraform's unique suffix), else the auto-name. */
 export function physicalNameLength(props: Record<string, any>, logicalName: string): number {
     if (typeof props.name === "string") return props.name.length;
     if (typeof props.namePrefix === "string") return props.namePrefix.length + 26;
-    return logicalName.length + AUTONAME_SUFFIX;
+    return logicalName.length + AUTONAME_SUFFIX_LENGTH;
 }
 
 export const TYPES = {

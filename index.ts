@@ -5,7 +5,7 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { Cluster, cpuArchitectureOf, Image, Network, NatGateways, Registry, ScheduledTask, WebService } from "fargatekit";
-import { loadConfig, StackConfig, TaskSubnets } from "./config";
+import { loadConfig, PROJECT_DIR, StackConfig, TaskSubnets } from "./config";
 
 /** Builds one environment from its config; returns the stack outputs. */
 function createEnvironment(config: StackConfig) {
@@ -17,7 +17,7 @@ function createEnvironment(config: StackConfig) {
     const image = new Image("app", {
         repositoryUrl: registry.repositoryUrl,
         registryId: registry.registryId,
-        context: path.resolve(__dirname, config.image.context),
+        context: path.resolve(PROJECT_DIR, config.image.context),
         dockerfile: config.image.dockerfile,
         platform: config.image.platform,
     });

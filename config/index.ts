@@ -4,11 +4,13 @@
  * and what is allowed; unknown keys are refused with a did-you-mean.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { existsSync } from "node:fs";
+import * as path from "node:path";
 import { z } from "zod";
 import { jobsProblems, jobsSchema } from "./jobs";
 import {
     CapacityMode, ContainerInsights, HEALTH_CHECK_LIMITS, ImagePlatform, NatGateways,
-    TARGET_HEALTH_CHECK_LIMITS, TlsPolicy,
+    planSubnets, TARGET_HEALTH_CHECK_LIMITS, TlsPolicy,
 } from "fargatekit";
 
 import { containerProblems, enumOf, envName, int, logRetention } from "./fields";
@@ -226,6 +228,9 @@ export function parseConfig(raw: Record<string, unknown>, project: string, stack
     return out as StackConfig;
 }
 
+/** The project directory (where Pulumi.yaml is): `image.context` is relative to it. */
+export const PROJECT_DIR = path.resolve(__dirname, "..");
+
 /** Rules that involve more than one key. */
 export function crossFieldProblems(c: StackConfig): string[] {
     const p: string[] = [];
@@ -251,6 +256,16 @@ export function crossFieldProblems(c: StackConfig): string[] {
     if (s.subnets === TaskSubnets.Private && c.network.natGateways === NatGateways.None) {
         p.push(`${k("service.subnets")}: got "private" with network.natGateways "none"; tasks in private subnets need a NAT gateway ("single" or "perAz") to pull images, or use "public"`);
     }
+    try {
+        planSubnets(c.network.cidrBlock, c.network.azCount);
+    } catch (e) {
+        p.push(`${k("network.cidrBlock")}: got "${c.network.cidrBlock}"; ${(e as Error).message}`);
+    }
+    // The build context is read when the program runs, after the network and registry are declared:
+    // check it here so a wrong path fails before any resource.
+    const context = path.resolve(PROJECT_DIR, c.image.context);
+    if (!existsSync(context)) p.push(`${k("image.context")}: got "${c.image.context}"; no such directory under ${PROJECT_DIR}`);
+    else if (!existsSync(path.join(context, c.image.dockerfile))) p.push(`${k("image.dockerfile")}: got "${c.image.dockerfile}"; not found in ${context}`);
     if (c.https) {
         if (!c.https.certificateArn && !c.https.domain) p.push(`${k("https")}: needs certificateArn or domain (with hostedZoneId)`);
         if (c.https.certificateArn && c.https.domain) p.push(`${k("https")}: give certificateArn or domain, not both`);

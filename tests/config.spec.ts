@@ -28,6 +28,9 @@ const badConfigs: { title: string; override: Record<string, unknown>; expect: st
     { title: "private tasks without NAT", override: { network: { natGateways: "none" }, service: { subnets: "private" } }, expect: ["webapp:service.subnets", "NAT gateway"] },
     { title: "ECS Exec with a read-only root filesystem", override: { service: { exec: true, readonlyRootFilesystem: true } }, expect: ["webapp:service.readonlyRootFilesystem", "ECS Exec"] },
     { title: "stopTimeout beyond Fargate's 120 s", override: { service: { stopTimeout: 300 } }, expect: ["webapp:service.stopTimeout", "got 300"] },
+    { title: "a VPC range with host bits set", override: { network: { cidrBlock: "10.0.0.1/16" } }, expect: ["webapp:network.cidrBlock", "10.0.0.1/16", "did you mean 10.0.0.0/16"] },
+    { title: "a build context that does not exist", override: { image: { context: "appp" } }, expect: ["webapp:image.context", '"appp"', "no such directory"] },
+    { title: "a Dockerfile the context lacks", override: { image: { dockerfile: "Containerfile" } }, expect: ["webapp:image.dockerfile", '"Containerfile"', "not found"] },
     { title: "wrong type", override: { registry: { forceDelete: "yes" } }, expect: ["webapp:registry.forceDelete", "boolean", '"yes"'] },
 ];
 

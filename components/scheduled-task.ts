@@ -5,7 +5,7 @@ import { runTaskCommand } from "./run-task-command";
 import { scheduleExpressionProblems, timezoneProblems } from "./schedule-expression";
 import { listOwnRunsStatement, schedulerPermissionStatements, schedulerTrustPolicy } from "./scheduler-iam";
 import { FargateTaskDefinition, FargateTaskDefinitionArgs, taskDefinitionProblems } from "./task-definition";
-import { CapacityMode, runTaskStrategy } from "./web-service";
+import { CapacityMode, runTaskStrategy } from "./capacity";
 import { checkEnum, checkInteger } from "./validate";
 
 /** What a run does when the previous run of the same job is still going. */

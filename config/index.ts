@@ -116,7 +116,11 @@ export function didYouMean(given: string, known: readonly string[]): string | un
 function knownKeysAt(schema: z.ZodType, path: PropertyKey[]): string[] {
     let s: any = schema;
     const unwrap = () => {
-        while (s && (s instanceof z.ZodOptional || s instanceof z.ZodDefault || s instanceof z.ZodNullable)) s = s.unwrap();
+        for (;;) {
+            if (s instanceof z.ZodOptional || s instanceof z.ZodDefault || s instanceof z.ZodNullable) s = s.unwrap();
+            else if (s instanceof z.ZodPipe) s = s.in; // .transform()
+            else break;
+        }
     };
     unwrap();
     for (const seg of path) {
@@ -131,6 +135,15 @@ function knownKeysAt(schema: z.ZodType, path: PropertyKey[]): string[] {
 
 function valueAt(value: unknown, path: PropertyKey[]): unknown {
     return path.reduce<unknown>((v, seg) => (v !== null && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[seg] : undefined), value);
+}
+
+/** A path with list indexes replaced by the item's `name` where it has one (`services.web.cpu`). */
+function namedPath(value: unknown, path: PropertyKey[]): string[] {
+    return path.map((seg, i) => {
+        const item = typeof seg === "number" ? valueAt(value, path.slice(0, i + 1)) : undefined;
+        const name = item && typeof item === "object" ? (item as Record<string, unknown>).name : undefined;
+        return typeof name === "string" && /^[a-z][a-z0-9-]*$/.test(name) ? name : String(seg);
+    });
 }
 
 const show = (v: unknown) => (v === undefined ? "nothing" : JSON.stringify(v));
@@ -166,7 +179,7 @@ export function parseConfig(raw: Record<string, unknown>, project: string, stack
             continue;
         }
         for (const issue of result.error.issues) {
-            const where = [`${project}:${key}`, ...issue.path.map(String)].join(".");
+            const where = [`${project}:${key}`, ...namedPath(raw[key], issue.path)].join(".");
             if (issue.code === "unrecognized_keys") {
                 const keys = knownKeysAt(keySchema, issue.path);
                 for (const k of issue.keys) {

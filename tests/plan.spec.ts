@@ -23,13 +23,13 @@ describe("offline plan", () => {
         });
         const { findings, outcomes } = await evaluate(dev, [probe, stackProbe]);
         const web = seen.find((a) => a.name === "web")!;
-        assert.equal(web.urn, "urn:pulumi:dev::webapp::fargatekit:index:WebService$fargatekit:index:FargateTaskDefinition$aws:ecs/taskDefinition:TaskDefinition::web");
-        assert.equal(web.opts.parent, "urn:pulumi:dev::webapp::fargatekit:index:WebService$fargatekit:index:FargateTaskDefinition::web");
-        assert.equal(web.props.cpu, "256");
+        assert.equal(web.urn, "urn:pulumi:dev::webapp::fargatekit:index:Environment$fargatekit:index:Service$fargatekit:index:FargateTaskDefinition$aws:ecs/taskDefinition:TaskDefinition::web");
+        assert.equal(web.opts.parent, "urn:pulumi:dev::webapp::fargatekit:index:Environment$fargatekit:index:Service$fargatekit:index:FargateTaskDefinition::web");
+        assert.equal(web.props.cpu, "512");
         assert.equal(web.props.arn, undefined, "resource rules see inputs, not outputs");
         const service = stackSaw.find((r) => r.urn.endsWith("aws:ecs/service:Service::web"))!;
         assert.match(service.props.name, /^web-/, "stack rules see outputs");
-        assert.equal(service.parent, "urn:pulumi:dev::webapp::fargatekit:index:WebService::web");
+        assert.equal(service.parent, "urn:pulumi:dev::webapp::fargatekit:index:Environment$fargatekit:index:Service::web");
         assert.deepEqual(outcomes.map((o) => [o.rule, o.checked, o.violations]), [["probe", seen.length, seen.length], ["stack-probe", -1, 1]]);
         assert.ok(findings.some((f) => f.rule === "probe" && f.urn === web.urn && f.message === "seen"));
         assert.equal(findings.find((f) => f.rule === "stack-probe")!.urn, undefined);
@@ -55,10 +55,10 @@ describe("offline plan", () => {
     it("the diff names added, removed and changed resources with the changed properties and the cost change", async () => {
         const dev = await planResources("dev");
         const before = (await planFromResources(dev, "dev", "webapp")).snapshot;
-        const bigger = mutate(dev, "aws:ecs/taskDefinition:TaskDefinition", "web", (p) => { p.cpu = "512"; p.memory = "1024"; });
+        const bigger = mutate(dev, "aws:ecs/taskDefinition:TaskDefinition", "web", (p) => { p.cpu = "1024"; p.memory = "2048"; });
         const after = (await planFromResources([...bigger.filter((r) => r.name !== "app-lifecycle"), synthetic("aws:sqs/queue:Queue", "extra", { sqsManagedSseEnabled: true })], "dev", "webapp")).snapshot;
         const text = diffSnapshots(before, after);
-        assert.match(text, /^~ web {2}\(aws:ecs\/taskDefinition:TaskDefinition\)\n {4}inputs\.cpu: "256" → "512"\n {4}inputs\.memory: "512" → "1024"$/m);
+        assert.match(text, /^~ web {2}\(aws:ecs\/taskDefinition:TaskDefinition\)\n {4}inputs\.cpu: "512" → "1024"\n {4}inputs\.memory: "1024" → "2048"$/m);
         assert.match(text, /^- app-lifecycle {2}\(aws:ecr\/lifecyclePolicy:LifecyclePolicy\)$/m);
         assert.match(text, /^\+ extra {2}\(aws:sqs\/queue:Queue\)$/m);
         assert.match(text, /^Monthly cost: \$\d+\.\d\d → \$\d+\.\d\d \(\+\$\d+\.\d\d\)$/m);

@@ -206,6 +206,18 @@ export function versionOfRef(ref: string): string {
     return tag ?? `sha256-${(digest ?? "").replace(/^sha256:/, "").slice(0, 12)}`;
 }
 
+interface Parts {
+    network?: Network;
+    registry?: Registry;
+    cluster?: Cluster;
+    image?: Image;
+    loadBalancer?: LoadBalancer;
+    services: Record<string, Service>;
+    queues: Record<string, Queue>;
+    jobs: Record<string, ScheduledTask>;
+}
+const parts = new WeakMap<Environment, Parts>();
+
 /**
  * A whole environment from one typed description: network, image repository, image (built or
  * prebuilt), cluster with a Service Connect namespace, one shared load balancer for the public
@@ -216,17 +228,24 @@ export function versionOfRef(ref: string): string {
  * consumers `QUEUE_URL`; jobs get `JOB_NAME`.
  */
 export class Environment extends pulumi.ComponentResource {
-    public readonly network: Network;
-    public readonly registry: Registry;
-    public readonly cluster: Cluster;
-    public readonly image?: Image;
-    public readonly loadBalancer?: LoadBalancer;
+    // The children, as getters over one private record: Pulumi's schema inference cannot describe
+    // component-typed outputs for other languages, so they are TypeScript-only escape hatches.
+    /** The network component. */
+    public get network(): Network { return parts.get(this)!.network!; }
+    /** The image repository component. */
+    public get registry(): Registry { return parts.get(this)!.registry!; }
+    /** The cluster component. */
+    public get cluster(): Cluster { return parts.get(this)!.cluster!; }
+    /** The image build (undefined with a prebuilt `image.ref`). */
+    public get image(): Image | undefined { return parts.get(this)!.image; }
+    /** The shared load balancer (undefined without public services). */
+    public get loadBalancer(): LoadBalancer | undefined { return parts.get(this)!.loadBalancer; }
     /** The services by name. */
-    public readonly services: Record<string, Service> = {};
+    public get services(): Record<string, Service> { return parts.get(this)!.services; }
     /** The work queues by consuming service name. */
-    public readonly queues: Record<string, Queue> = {};
+    public get queues(): Record<string, Queue> { return parts.get(this)!.queues; }
     /** The scheduled jobs by name. */
-    public readonly jobs: Record<string, ScheduledTask> = {};
+    public get jobs(): Record<string, ScheduledTask> { return parts.get(this)!.jobs; }
     /** The load balancer's URL (undefined without public services). */
     public readonly url?: pulumi.Output<string>;
     /** What every task runs: `<repo>@sha256:…`. */
@@ -251,6 +270,8 @@ export class Environment extends pulumi.ComponentResource {
 
     constructor(name: string, args: EnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
         super("fargatekit:index:Environment", name, {}, opts);
+        const own: Parts = { services: {}, queues: {}, jobs: {} };
+        parts.set(this, own);
         const problems = environmentProblems(args);
         if (problems.length > 0) throw new Error(`Environment "${name}": ${problems.join("; ")}`);
 
@@ -259,8 +280,8 @@ export class Environment extends pulumi.ComponentResource {
         // 0.1 stacks had these components at the top of the stack: keep their URNs.
         const wasTopLevel = (): pulumi.ComponentResourceOptions => ({ parent: this, aliases: [{ parent: pulumi.rootStackResource }] });
 
-        this.network = new Network("net", { ...args.network, tags }, wasTopLevel());
-        this.registry = new Registry("app", { ...args.registry, retainOnDelete: retain, tags }, wasTopLevel());
+        own.network = new Network("net", { ...args.network, tags }, wasTopLevel());
+        own.registry = new Registry("app", { ...args.registry, retainOnDelete: retain, tags }, wasTopLevel());
         const image = args.image ?? {};
         const platform = image.platform ?? ImagePlatform.LinuxAmd64;
         let version: pulumi.Input<string>;
@@ -272,19 +293,19 @@ export class Environment extends pulumi.ComponentResource {
             const arn = ecrRepositoryArn(image.ref);
             repositoryArn = arn === undefined ? undefined : partition.apply((p) => ecrRepositoryArn(image.ref!, p)!);
         } else {
-            this.image = new Image("app", {
+            own.image = new Image("app", {
                 repositoryUrl: this.registry.repositoryUrl,
                 registryId: this.registry.registryId,
                 context: image.context ?? "app",
                 dockerfile: image.dockerfile,
                 platform,
             }, wasTopLevel());
-            this.imageRef = this.image.imageRef;
-            version = this.image.tag;
+            this.imageRef = own.image.imageRef;
+            version = own.image.tag;
             repositoryArn = this.registry.repositoryArn;
         }
         const cpuArchitecture = cpuArchitectureOf(platform);
-        this.cluster = new Cluster("main", { ...args.cluster, tags }, wasTopLevel());
+        own.cluster = new Cluster("main", { ...args.cluster, tags }, wasTopLevel());
 
         const services = servicesInCallOrder(args.services);
         const publicServices = services.filter((s) => s.route !== undefined);
@@ -293,14 +314,14 @@ export class Environment extends pulumi.ComponentResource {
             // 0.1 made one WebService per load balancer; the first public service inherits that
             // WebService's load balancer, so its listeners, certificate and DNS records stay.
             const legacyName = args.services.find((s) => s.route !== undefined)!.name;
-            this.loadBalancer = new LoadBalancer("lb", {
+            own.loadBalancer = new LoadBalancer("lb", {
                 ...args.loadBalancer,
                 network: this.network,
                 https: args.https,
                 retainAccessLogsOnDelete: retain,
                 tags,
             }, { parent: this, transformations: [legacyWebServiceAliases("lb", legacyName)] });
-            this.url = this.loadBalancer.url;
+            this.url = own.loadBalancer.url;
         }
 
         for (const s of services) {

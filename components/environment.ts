@@ -8,7 +8,7 @@ import { cpuArchitectureOf, Image, ImagePlatform } from "./image";
 import { legacyWebServiceAliases, LEGACY_WEB_SERVICE_TYPE } from "./legacy-urns";
 import { HttpsArgs, LoadBalancer, TargetHealthCheckArgs } from "./load-balancer";
 import { Network, NatGateways } from "./network";
-import { taskPlacement, TaskSubnets } from "./placement";
+import { TaskSubnets } from "./placement";
 import { Queue } from "./queue";
 import { Registry } from "./registry";
 import { OverlapPolicy, ScheduledTask, ScheduleRetryArgs } from "./scheduled-task";
@@ -372,12 +372,10 @@ export class Environment extends pulumi.ComponentResource {
         }
 
         for (const job of args.jobs ?? []) {
-            const placement = taskPlacement(this.network, job.subnets);
             this.jobs[job.name] = new ScheduledTask(`job-${job.name}`, {
-                clusterArn: this.cluster.clusterArn,
-                vpcId: this.network.vpcId,
-                subnetIds: placement.subnetIds,
-                assignPublicIp: placement.assignPublicIp,
+                cluster: this.cluster,
+                network: this.network,
+                subnets: job.subnets,
                 schedule: job.schedule,
                 timezone: job.timezone,
                 enabled: job.enabled,

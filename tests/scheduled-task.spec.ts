@@ -3,7 +3,7 @@
  * asked to do, with which role, where the task runs, and that no run is lost silently.
  */
 import { strict as assert } from "node:assert";
-import { DLQ_RETENTION_SECONDS, scheduledTaskProblems, scheduleExpressionProblems, timezoneProblems } from "fargatekit";
+import { DLQ_RETENTION_SECONDS, NatGateways, scheduledTaskProblems, scheduleExpressionProblems, TaskSubnets, timezoneProblems } from "fargatekit";
 import { ACCOUNT, committedStack, Graph, projectConfig, RecordedResource, REGION, runStack } from "./harness";
 
 const T = {
@@ -214,11 +214,12 @@ describe("scheduled tasks: the other paths", () => {
 
     it("the component refuses bad arguments with every problem named", () => {
         const problems = scheduledTaskProblems({
-            clusterArn: "c", vpcId: "v", subnetIds: [], schedule: "rate(1 hours)", timezone: "Mars/Olympus", platformVersion: "LATEST",
+            cluster: { clusterArn: "c", clusterName: "c" }, network: { vpcId: "v", publicSubnetIds: [], privateSubnetIds: [], natMode: NatGateways.None },
+            subnets: TaskSubnets.Private, schedule: "rate(1 hours)", timezone: "Mars/Olympus", platformVersion: "LATEST",
             flexibleWindowMinutes: 2000, retries: { attempts: 186, maxEventAgeSeconds: 30 },
             task: { image: "i", cpu: 256, memory: 4096, port: 80, environment: { JOB_SKIP_IF_RUNNING: "false" } },
         });
-        for (const key of ["schedule:", "timezone:", "platformVersion:", "flexibleWindowMinutes:", "retries.attempts:", "retries.maxEventAgeSeconds:", "task.cpu/memory:", "task.port:", "task.environment.JOB_SKIP_IF_RUNNING"]) {
+        for (const key of ["subnets:", "schedule:", "timezone:", "platformVersion:", "flexibleWindowMinutes:", "retries.attempts:", "retries.maxEventAgeSeconds:", "task.cpu/memory:", "task.port:", "task.environment.JOB_SKIP_IF_RUNNING"]) {
             assert.ok(problems.some((p) => p.startsWith(key)), `${key} in\n${problems.join("\n")}`);
         }
     });

@@ -2,23 +2,24 @@
  * The rules an environment's services must keep together, checked before any resource: unique
  * names, one listener rule per priority and per match, calls only to internal services that exist,
  * no call cycles, no internal service that nobody calls, ports where they belong. Keys are paths in
- * `EnvironmentArgs` (`services.<name>.<field>`), so the stack config reports them as they are written.
+ * `EnvironmentArgs` (`services.<name>.<field>`), after `keyPrefix` (the stack config passes `webapp:`),
+ * so the stack config reports them as they are written.
  */
 import type { EnvironmentArgs, EnvironmentServiceArgs } from "./environment";
 import { routePaths } from "./listener-rules";
 import { Exposure, exposureOf } from "./service";
 
 /** Every cross-service problem (empty when the services fit together). */
-export function environmentProblems(args: { services: readonly EnvironmentServiceArgs[]; network?: EnvironmentArgs["network"] }): string[] {
+export function environmentProblems(args: { services: readonly EnvironmentServiceArgs[]; network?: EnvironmentArgs["network"] }, keyPrefix = ""): string[] {
     const p: string[] = [];
     const services = args.services ?? [];
-    if (services.length === 0) p.push("services: got none; an environment runs at least one service");
+    if (services.length === 0) p.push(`${keyPrefix}services: got none; an environment runs at least one service`);
     const byName = new Map<string, EnvironmentServiceArgs>();
     services.forEach((s, i) => {
-        if (byName.has(s.name)) p.push(`services[${i}].name: got "${s.name}", already used by another service; names must be unique`);
+        if (byName.has(s.name)) p.push(`${keyPrefix}services[${i}].name: got "${s.name}", already used by another service; names must be unique`);
         else byName.set(s.name, s);
     });
-    const key = (s: EnvironmentServiceArgs, field: string) => `services.${s.name}.${field}`;
+    const key = (s: EnvironmentServiceArgs, field: string) => `${keyPrefix}services.${s.name}.${field}`;
 
     const priorities = new Map<number, string>();
     const matches = new Map<string, string>();
@@ -50,9 +51,9 @@ export function environmentProblems(args: { services: readonly EnvironmentServic
         }
     }
     const cycle = callCycle(services);
-    if (cycle) p.push(`services: calls go round in a circle (${cycle.join(" → ")}); callers are created after the services they call`);
+    if (cycle) p.push(`${keyPrefix}services: calls go round in a circle (${cycle.join(" → ")}); callers are created after the services they call`);
     if ((args.network?.azCount ?? 2) < 2 && services.some((s) => s.route !== undefined)) {
-        p.push(`network.azCount: got ${args.network?.azCount}; a load balancer needs subnets in at least 2 AZs, and services.${services.find((s) => s.route)!.name}.route puts one in front of it`);
+        p.push(`${keyPrefix}network.azCount: got ${args.network?.azCount}; a load balancer needs subnets in at least 2 AZs, and ${key(services.find((s) => s.route)!, "route")} puts one in front of it`);
     }
     return p;
 }

@@ -336,6 +336,9 @@ export class Service extends pulumi.ComponentResource {
             dependsOn.push(this.listenerRule);
         }
 
+        // Only tasks started after a Service Connect endpoint exists can resolve it (ECS developer guide,
+        // "Amazon ECS Service Connect components"): a caller starts after the services it calls.
+        for (const callee of calls) if (callee instanceof pulumi.Resource) dependsOn.push(callee);
         const serviceConnect = expose === Exposure.Internal || calls.length > 0;
         const autoscaling = args.autoscaling;
         this.service = new aws.ecs.Service(name, {

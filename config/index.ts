@@ -18,8 +18,8 @@ export { TaskSubnets } from "fargatekit";
 const network = z.strictObject({
     /** The VPC's IPv4 range. */
     cidrBlock: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/(1[6-9]|2[0-4])$/, "must be an IPv4 CIDR block from /16 to /24").default("10.0.0.0/16"),
-    /** Availability zones to span; a load balancer needs at least 2. */
-    azCount: int(2, 6).default(2),
+    /** Availability zones to span; a load balancer needs at least 2 (checked with the services). */
+    azCount: int(1, 6).default(2),
     natGateways: enumOf(NatGateways).default(NatGateways.None),
 });
 

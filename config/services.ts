@@ -135,6 +135,6 @@ export function servicesProblems(project: string, services: readonly ServiceConf
         // Priority range, at most 5 condition values, allowed characters (ELB listener-rule rules).
         if (s.route) p.push(...listenerRuleProblems(s.route).map((problem) => `${k("route")}.${problem}`));
     }
-    p.push(...environmentProblems({ services, network }).map((problem) => `${project}:${problem}`));
+    p.push(...environmentProblems({ services, network }, `${project}:`));
     return p;
 }

@@ -99,13 +99,20 @@ describe("offline plan", () => {
 
     it("the rollout estimate follows its formula from the health-check and drain settings", async () => {
         const dev = await planResources("dev");
-        const [web] = estimateRollouts(dev);
+        const of = (resources: typeof dev, name: string) => estimateRollouts(resources).find((r) => r.service === name)!;
+        const web = of(dev, "web");
         // 1 wave × (45 s start + 2 × 10 s checks) + 30 s deregistration + 30 s stopTimeout
         assert.equal(web.totalSeconds, 45 + 2 * 10 + 30 + 30);
+        // No target group: healthy at the first passing container check (≤ one 10 s interval), no drain;
+        // a task that never passes fails after startPeriod 10 s + 3 retries × 10 s.
+        const worker = of(dev, "worker");
+        assert.equal(worker.totalSeconds, 45 + 10 + 0 + 30);
+        assert.equal(worker.failureDetectionSeconds, 3 * (45 + 10 + 3 * 10));
+        assert.deepEqual(estimateRollouts(dev).map((r) => r.service).sort(), ["api", "web", "worker"], "every service has an estimate");
         const slow = mutate(mutate(dev, "aws:lb/targetGroup:TargetGroup", undefined, (p) => { p.deregistrationDelay = 300; p.healthCheck.interval = 30; }), "aws:ecs/taskDefinition:TaskDefinition", "web", containers((c) => { c.stopTimeout = 60; }));
-        assert.equal(estimateRollouts(slow)[0].totalSeconds, 45 + 2 * 30 + 300 + 60);
+        assert.equal(of(slow, "web").totalSeconds, 45 + 2 * 30 + 300 + 60);
         const four = mutate(dev, "aws:ecs/service:Service", "web", (p) => { p.desiredCount = 4; p.deploymentMaximumPercent = 150; });
-        assert.equal(estimateRollouts(four)[0].waves, 2);
+        assert.equal(of(four, "web").waves, 2);
     });
 
     it("secure config values become placeholders", () => {

@@ -38,8 +38,9 @@ export interface VpcEndpoints {
  */
 export function createVpcEndpoints(name: string, a: VpcEndpointsArgs, parent: pulumi.Resource): VpcEndpoints {
     const opts = { parent };
-    const region = aws.getRegionOutput({}, opts).region;
     const out: VpcEndpoints = { interfaces: [] };
+    if (a.gatewayRouteTables.length === 0 && a.interfaceSubnets.length === 0) return out;
+    const region = aws.getRegionOutput({}, opts).region;
     if (a.gatewayRouteTables.length > 0) {
         out.s3 = new aws.ec2.VpcEndpoint(`${name}-s3`, {
             vpcId: a.vpc.id,

@@ -12,7 +12,8 @@ function createEnvironment(config: StackConfig) {
     const tags = { project: config.project, stack: config.stack, "managed-by": "pulumi", ...config.tags };
     const retain = config.retainOnDelete;
 
-    const network = new Network("net", { ...config.network, tags });
+    // Flow-log records are kept on destroy like the other logs (retainOnDelete).
+    const network = new Network("net", { ...config.network, flowLogs: { ...config.network.flowLogs, retainOnDelete: retain }, tags });
     const registry = new Registry("app", { ...config.registry, retainOnDelete: retain, tags });
     const image = new Image("app", {
         repositoryUrl: registry.repositoryUrl,

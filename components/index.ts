@@ -3,6 +3,11 @@
  * Every component is built from @pulumi/aws resources, so previews and mocked tests see every child.
  */
 export { Network, NetworkArgs, NatGateways, ExistingVpcArgs } from "./network";
+export {
+    FlowLogsArgs, FlowLogDestination, FlowLogTrafficType, FLOW_LOG_DEFAULTS, FLOW_LOG_S3_MAX_DAYS, FLOW_LOG_CLOUDWATCH_DAYS,
+    flowLogsProblems, flowLogsTrustPolicy, flowLogsWriteStatements, flowLogsBucketPolicy,
+} from "./flow-log-policies";
+export { INTERFACE_ENDPOINT_SERVICES, endpointServiceName } from "./vpc-endpoints";
 export { Registry, RegistryArgs, lifecyclePolicy } from "./registry";
 export { Image, ImageArgs, ImagePlatform, cpuArchitectureOf } from "./image";
 export { Cluster, ClusterArgs, ContainerInsights } from "./cluster";

@@ -9,8 +9,8 @@ import * as path from "node:path";
 import { z } from "zod";
 import { jobsProblems, jobsSchema } from "./jobs";
 import {
-    CapacityMode, ContainerInsights, HEALTH_CHECK_LIMITS, ImagePlatform, NatGateways,
-    planSubnets, TARGET_HEALTH_CHECK_LIMITS, TlsPolicy,
+    CapacityMode, ContainerInsights, FLOW_LOG_DEFAULTS, FLOW_LOG_S3_MAX_DAYS, FlowLogDestination, flowLogsProblems, FlowLogTrafficType,
+    HEALTH_CHECK_LIMITS, ImagePlatform, NatGateways, planSubnets, TARGET_HEALTH_CHECK_LIMITS, TlsPolicy,
 } from "fargatekit";
 
 import { containerProblems, enumOf, envName, int, logRetention } from "./fields";
@@ -21,12 +21,25 @@ export enum TaskSubnets {
     Private = "private",
 }
 
+/** VPC flow logs (Security Hub EC2.6); retention is checked against the destination in crossFieldProblems. */
+const flowLogs = z.strictObject({
+    enabled: z.boolean().default(FLOW_LOG_DEFAULTS.enabled),
+    destination: enumOf(FlowLogDestination).default(FLOW_LOG_DEFAULTS.destination),
+    trafficType: enumOf(FlowLogTrafficType).default(FLOW_LOG_DEFAULTS.trafficType),
+    retentionDays: int(1, FLOW_LOG_S3_MAX_DAYS).default(FLOW_LOG_DEFAULTS.retentionDays),
+});
+
 const network = z.strictObject({
     /** The VPC's IPv4 range. */
     cidrBlock: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/(1[6-9]|2[0-4])$/, "must be an IPv4 CIDR block from /16 to /24").default("10.0.0.0/16"),
     /** Availability zones to span; a load balancer needs at least 2. */
     azCount: int(2, 6).default(2),
     natGateways: enumOf(NatGateways).default(NatGateways.None),
+    flowLogs: flowLogs.default(flowLogs.parse({})),
+    /** An S3 gateway endpoint on the private route tables; defaults to on when there are NAT gateways. */
+    s3GatewayEndpoint: z.boolean().optional(),
+    /** ECR and CloudWatch Logs interface endpoints (about $7.30 each per AZ per month). */
+    interfaceEndpoints: z.boolean().default(false),
 });
 
 const registry = z.strictObject({
@@ -256,6 +269,7 @@ export function crossFieldProblems(c: StackConfig): string[] {
     if (s.subnets === TaskSubnets.Private && c.network.natGateways === NatGateways.None) {
         p.push(`${k("service.subnets")}: got "private" with network.natGateways "none"; tasks in private subnets need a NAT gateway ("single" or "perAz") to pull images, or use "public"`);
     }
+    p.push(...flowLogsProblems(c.network.flowLogs, (field) => k(`network.flowLogs.${field}`)));
     try {
         planSubnets(c.network.cidrBlock, c.network.azCount);
     } catch (e) {

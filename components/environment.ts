@@ -7,6 +7,7 @@ import { environmentProblems, servicesInCallOrder } from "./environment-rules";
 import { cpuArchitectureOf, Image, ImagePlatform } from "./image";
 import { legacyWebServiceAliases, LEGACY_WEB_SERVICE_TYPE } from "./legacy-urns";
 import { HttpsArgs, LoadBalancer, TargetHealthCheckArgs } from "./load-balancer";
+import { FlowLogsArgs } from "./flow-log-policies";
 import { Network, NatGateways } from "./network";
 import { TaskSubnets } from "./placement";
 import { Queue } from "./queue";
@@ -23,6 +24,14 @@ export interface EnvironmentNetworkArgs {
     azCount?: number;
     /** NAT strategy for private subnets. @default NatGateways.None */
     natGateways?: NatGateways;
+    /** VPC flow logs (Security Hub EC2.6); kept on destroy with `retainOnDelete`. @default on, REJECT, CloudWatch Logs */
+    flowLogs?: FlowLogsArgs;
+    /** Take the VPC's default security group under management with no rules (Security Hub EC2.2). @default true */
+    restrictDefaultSecurityGroup?: boolean;
+    /** An S3 gateway endpoint on the private route tables (image layers skip NAT). @default true with NAT */
+    s3GatewayEndpoint?: boolean;
+    /** ECR and CloudWatch Logs interface endpoints in each AZ (~$7.30/month each per AZ). @default false */
+    interfaceEndpoints?: boolean;
 }
 
 /** The environment's image repository. */
@@ -280,7 +289,9 @@ export class Environment extends pulumi.ComponentResource {
         // 0.1 stacks had these components at the top of the stack: keep their URNs.
         const wasTopLevel = (): pulumi.ComponentResourceOptions => ({ parent: this, aliases: [{ parent: pulumi.rootStackResource }] });
 
-        own.network = new Network("net", { ...args.network, tags }, wasTopLevel());
+        // Flow-log records are kept on destroy like the other logs (retainOnDelete).
+        const network = args.network ?? {};
+        own.network = new Network("net", { ...network, flowLogs: { ...network.flowLogs, retainOnDelete: network.flowLogs?.retainOnDelete ?? retain }, tags }, wasTopLevel());
         own.registry = new Registry("app", { ...args.registry, retainOnDelete: retain, tags }, wasTopLevel());
         const image = args.image ?? {};
         const platform = image.platform ?? ImagePlatform.LinuxAmd64;

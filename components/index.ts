@@ -10,6 +10,11 @@ export {
 export { environmentProblems, servicesInCallOrder } from "./environment-rules";
 export { Network, NetworkArgs, NatGateways, ExistingVpcArgs } from "./network";
 export { NetworkRef, TaskSubnets, taskPlacement, defaultTaskSubnets } from "./placement";
+export {
+    FlowLogsArgs, FlowLogDestination, FlowLogTrafficType, FLOW_LOG_DEFAULTS, FLOW_LOG_S3_MAX_DAYS, FLOW_LOG_CLOUDWATCH_DAYS,
+    flowLogsProblems, flowLogsTrustPolicy, flowLogsWriteStatements, flowLogsBucketPolicy,
+} from "./flow-log-policies";
+export { INTERFACE_ENDPOINT_SERVICES, endpointServiceName } from "./vpc-endpoints";
 export { Registry, RegistryArgs, lifecyclePolicy } from "./registry";
 export { Image, ImageArgs, ImagePlatform, cpuArchitectureOf } from "./image";
 export { Cluster, ClusterArgs, ClusterRef, ContainerInsights } from "./cluster";

@@ -8,12 +8,23 @@ import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
 import { jobsProblems, jobsSchema } from "./jobs";
-import { ContainerInsights, EnvironmentArgs, ImagePlatform, NatGateways, planSubnets, TlsPolicy } from "fargatekit";
+import {
+    ContainerInsights, EnvironmentArgs, FLOW_LOG_DEFAULTS, FLOW_LOG_S3_MAX_DAYS, FlowLogDestination, flowLogsProblems, FlowLogTrafficType,
+    ImagePlatform, NatGateways, planSubnets, TlsPolicy,
+} from "fargatekit";
 import { servicesProblems, servicesSchema } from "./services";
 
 import { enumOf, int } from "./fields";
 
 export { TaskSubnets } from "fargatekit";
+
+/** VPC flow logs (Security Hub EC2.6); retention is checked against the destination in crossFieldProblems. */
+const flowLogs = z.strictObject({
+    enabled: z.boolean().default(FLOW_LOG_DEFAULTS.enabled),
+    destination: enumOf(FlowLogDestination).default(FLOW_LOG_DEFAULTS.destination),
+    trafficType: enumOf(FlowLogTrafficType).default(FLOW_LOG_DEFAULTS.trafficType),
+    retentionDays: int(1, FLOW_LOG_S3_MAX_DAYS).default(FLOW_LOG_DEFAULTS.retentionDays),
+});
 
 const network = z.strictObject({
     /** The VPC's IPv4 range. */
@@ -21,6 +32,11 @@ const network = z.strictObject({
     /** Availability zones to span; a load balancer needs at least 2 (checked with the services). */
     azCount: int(1, 6).default(2),
     natGateways: enumOf(NatGateways).default(NatGateways.None),
+    flowLogs: flowLogs.default(flowLogs.parse({})),
+    /** An S3 gateway endpoint on the private route tables; defaults to on when there are NAT gateways. */
+    s3GatewayEndpoint: z.boolean().optional(),
+    /** ECR and CloudWatch Logs interface endpoints (about $7.30 each per AZ per month). */
+    interfaceEndpoints: z.boolean().default(false),
 });
 
 const registry = z.strictObject({
@@ -205,6 +221,7 @@ export function crossFieldProblems(c: StackConfig): string[] {
     const p: string[] = [];
     const k = (key: string) => `${c.project}:${key}`;
     p.push(...servicesProblems(c.project, c.services, c.network));
+    p.push(...flowLogsProblems(c.network.flowLogs, (field) => k(`network.flowLogs.${field}`)));
     try {
         planSubnets(c.network.cidrBlock, c.network.azCount);
     } catch (e) {

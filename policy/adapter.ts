@@ -70,6 +70,12 @@ export interface RuleOutcome {
     /** How many resources it looked at (resource rules), or -1 for a stack rule. */
     checked: number;
     violations: number;
+    /**
+     * Why the rule did not apply to this stack at all (a stack rule called `notApplicable`, or a
+     * resource rule found no resource it applies to, or every one it looked at was not applicable):
+     * such a rule is reported as not applicable, never as passed. Absent when the rule applied.
+     */
+    notApplicable?: string;
 }
 
 export interface Evaluation { findings: Finding[]; outcomes: RuleOutcome[] }
@@ -127,13 +133,17 @@ export async function evaluate(resources: PlanResource[], rules: ProjectRule[] =
             findings.push({ rule: rule.name, category: rule.category, enforcementLevel: level, source: rule.source, urn: urn ?? blamed, message });
         };
         let checked = -1;
+        let notApplicableReason: string | undefined;
         if ("validateResource" in rule && rule.validateResource) {
             const validations = Array.isArray(rule.validateResource) ? rule.validateResource : [rule.validateResource];
             const applies = (rule as ResourceRule).appliesTo;
-            checked = 0;
+            let seen = 0;
+            const reasons = new Set<string>();
+            let applied = 0;
             for (const r of resources) {
                 if (applies && !applies.includes(r.type)) continue;
-                checked++;
+                seen++;
+                let skipped = 0;
                 for (const validate of validations) {
                     try {
                         await validate({
@@ -144,18 +154,30 @@ export async function evaluate(resources: PlanResource[], rules: ProjectRule[] =
                         }, reporter(r.urn));
                     } catch (e) {
                         if (!(e instanceof NotApplicable)) throw new Error(`rule ${rule.name} failed on ${r.urn}: ${(e as Error).message}`);
+                        skipped++;
+                        reasons.add(e.message || "not applicable");
                     }
                 }
+                if (skipped < validations.length) applied++;
             }
+            // Only the resources the rule applied to count as checked: one it was not applicable to
+            // is never reported as passed.
+            checked = applied;
+            if (applied === 0) notApplicableReason = seen === 0 ? `no resource of type ${(applies ?? ["any"]).join(", ")} in this stack` : [...reasons].join("; ");
         }
         if ("validateStack" in rule && rule.validateStack) {
             try {
                 await rule.validateStack({ resources: stackResources, stackTags: new Map(), getConfig: configOf(rule), notApplicable }, reporter());
             } catch (e) {
                 if (!(e instanceof NotApplicable)) throw new Error(`rule ${rule.name} failed: ${(e as Error).message}`);
+                notApplicableReason = e.message || "not applicable";
             }
         }
-        outcomes.push({ rule: rule.name, description: rule.description, category: rule.category, enforcementLevel: level, source: rule.source, checked, violations: findings.length - before });
+        const violations = findings.length - before;
+        outcomes.push({
+            rule: rule.name, description: rule.description, category: rule.category, enforcementLevel: level, source: rule.source, checked, violations,
+            ...(notApplicableReason !== undefined && violations === 0 ? { notApplicable: notApplicableReason } : {}),
+        });
     }
     return { findings, outcomes };
 }

@@ -2,8 +2,8 @@
 import { strict as assert } from "node:assert";
 import * as awsx from "@pulumi/awsx";
 import * as path from "node:path";
-import { Cluster, FargateTaskDefinition, LoadBalancer, Network, NatGateways, Service, ServiceArgs } from "fargatekit";
-import { committedStack, Graph, projectConfig, resolve, runComponents, runStack } from "./harness";
+import { Cluster, FargateTaskDefinition, FlowLogDestination, FlowLogTrafficType, LoadBalancer, Network, NatGateways, Service, ServiceArgs } from "fargatekit";
+import { ACCOUNT, committedStack, Graph, projectConfig, REGION, resolve, runComponents, runStack } from "./harness";
 
 const SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:app/db-AbC123";
 const PARAM = "arn:aws:ssm:us-east-1:123456789012:parameter/app/api-key";
@@ -47,7 +47,10 @@ describe("Network", () => {
             vpcIds = { vpc: shared.vpcId, pub: shared.publicSubnetIds, prv: shared.privateSubnetIds };
         });
         const g = new Graph(run);
+        const ours = g.resources.filter((r) => r.parentType === "fargatekit:index:Network");
+        assert.deepEqual(ours.map((r) => r.type), [], "an adopted VPC gets no flow log, default-group or endpoint resource from us");
         assert.equal(g.ofType("aws:ec2/vpc:Vpc").length + g.ofType("aws:ec2/subnet:Subnet").length, 0);
+        assert.equal(g.ofType("aws:ec2/flowLog:FlowLog").length + g.ofType("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup").length, 0);
         const [vpc, pub, prv] = await Promise.all([resolve(vpcIds.vpc), resolve(vpcIds.pub), resolve(vpcIds.prv)]);
         assert.deepEqual(g.one("aws:lb/loadBalancer:LoadBalancer").inputs.subnets, pub);
         assert.deepEqual(g.one("aws:ecs/service:Service").inputs.networkConfiguration.subnets, prv);
@@ -57,6 +60,82 @@ describe("Network", () => {
     it("refuses impossible arguments with every problem at once", () => {
         assert.throws(() => new Network("Net", { azCount: 0, cidrBlock: "10.0.0.1/16" }), (e: Error) =>
             /name "Net"/.test(e.message) && /azCount: got 0/.test(e.message) && /host bits/.test(e.message));
+        assert.throws(() => new Network("net", {
+            flowLogs: { trafficType: "ACCEPT" as FlowLogTrafficType, destination: "kinesis" as FlowLogDestination, retentionDays: 10 },
+        }), (e: Error) => [/flowLogs\.trafficType: got "ACCEPT"; allowed: ALL, REJECT \(ACCEPT alone misses/, /flowLogs\.destination: got "kinesis"; allowed: cloudWatchLogs, s3/]
+            .every((re) => re.test(e.message)));
+        assert.throws(() => new Network("net", { flowLogs: { retentionDays: 10 } }), /flowLogs\.retentionDays: got 10; allowed with destination "cloudWatchLogs": one of 1, 3, 5, 7, 14/);
+        assert.throws(() => new Network("net", { flowLogs: { destination: FlowLogDestination.S3, retentionDays: 0 } }), /flowLogs\.retentionDays: got 0; allowed with destination "s3": an integer 1–3650/);
+    });
+
+    it("flow logs to S3: a private bucket with an expiry rule, TLS only, writable by this account's log deliveries alone; no role", async () => {
+        const run = await runComponents(() => { new Network("net", { natGateways: NatGateways.Single, flowLogs: { destination: FlowLogDestination.S3, trafficType: FlowLogTrafficType.All, retentionDays: 400, retainOnDelete: true } }); });
+        const g = new Graph(run);
+        const fl = g.one("aws:ec2/flowLog:FlowLog");
+        const bucket = g.one("aws:s3/bucket:Bucket");
+        assert.deepEqual([fl.inputs.logDestinationType, fl.inputs.logDestination, fl.inputs.trafficType, fl.inputs.iamRoleArn], ["s3", bucket.state.arn, "ALL", undefined]);
+        assert.equal(fl.inputs.vpcId, g.one("aws:ec2/vpc:Vpc").id);
+        assert.equal(g.ofType("aws:iam/role:Role").length, 0, "S3 delivery needs no role of ours");
+        assert.equal(bucket.retainOnDelete, true);
+        assert.equal(bucket.inputs.forceDestroy, false, "a kept bucket is never emptied by a destroy");
+        const block = g.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock");
+        assert.deepEqual([block.inputs.bucket, block.inputs.blockPublicAcls, block.inputs.blockPublicPolicy, block.inputs.ignorePublicAcls, block.inputs.restrictPublicBuckets], [bucket.id, true, true, true, true]);
+        const lifecycle = g.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration");
+        assert.deepEqual(lifecycle.inputs.rules.map((r: any) => [r.status, r.filter.prefix, r.expiration.days]), [["Enabled", "AWSLogs/", 400]]);
+        // VPC user guide, "Amazon S3 bucket permissions for flow logs".
+        const policy = JSON.parse(g.one("aws:s3/bucketPolicy:BucketPolicy").inputs.policy);
+        const bySid = Object.fromEntries(policy.Statement.map((x: any) => [x.Sid, x]));
+        const source = { "aws:SourceAccount": ACCOUNT };
+        const sourceArn = { "aws:SourceArn": `arn:aws:logs:${REGION}:${ACCOUNT}:*` };
+        assert.deepEqual(bySid.AWSLogDeliveryWrite, {
+            Sid: "AWSLogDeliveryWrite", Effect: "Allow", Principal: { Service: "delivery.logs.amazonaws.com" }, Action: "s3:PutObject",
+            Resource: `${bucket.state.arn}/AWSLogs/${ACCOUNT}/*`,
+            Condition: { StringEquals: { ...source, "s3:x-amz-acl": "bucket-owner-full-control" }, ArnLike: sourceArn },
+        });
+        assert.deepEqual(bySid.AWSLogDeliveryAclCheck.Resource, bucket.state.arn);
+        assert.deepEqual(bySid.AWSLogDeliveryAclCheck.Action, ["s3:GetBucketAcl", "s3:ListBucket"]);
+        assert.deepEqual(bySid.AWSLogDeliveryAclCheck.Condition, { StringEquals: source, ArnLike: sourceArn });
+        assert.deepEqual(bySid.DenyInsecureTransport.Condition, { Bool: { "aws:SecureTransport": "false" } });
+        assert.ok(fl.dependsOn.includes("net-flow-logs"), "the policy exists before the flow log, so AWS does not attach its own over it");
+    });
+
+    it("interface endpoints (opt-in): ECR api, ECR dkr and CloudWatch Logs in each private subnet, private DNS, HTTPS from the VPC only", async () => {
+        const run = await runComponents(() => { new Network("net", { azCount: 3, natGateways: NatGateways.PerAz, interfaceEndpoints: true }); });
+        const g = new Graph(run);
+        const vpc = g.one("aws:ec2/vpc:Vpc");
+        const privateSubnets = g.ofType("aws:ec2/subnet:Subnet").filter((x) => x.inputs.tags.tier === "private").map((x) => x.id).sort();
+        const interfaces = g.ofType("aws:ec2/vpcEndpoint:VpcEndpoint").filter((e) => e.inputs.vpcEndpointType === "Interface");
+        assert.deepEqual(interfaces.map((e) => e.inputs.serviceName).sort(), ["ecr.api", "ecr.dkr", "logs"].map((x) => `com.amazonaws.${REGION}.${x}`));
+        const sg = g.one("aws:ec2/securityGroup:SecurityGroup");
+        for (const e of interfaces) {
+            assert.deepEqual([...e.inputs.subnetIds].sort(), privateSubnets, "one address per AZ, in the private subnets");
+            assert.equal(e.inputs.privateDnsEnabled, true, "the SDKs' usual hostnames resolve to the endpoint");
+            assert.deepEqual(e.inputs.securityGroupIds, [sg.id]);
+            assert.equal(e.inputs.vpcId, vpc.id);
+        }
+        const ingress = g.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.inputs.securityGroupId === sg.id);
+        assert.deepEqual(ingress.map((r) => [r.inputs.ipProtocol, r.inputs.fromPort, r.inputs.toPort, r.inputs.cidrIpv4]), [["tcp", 443, 443, "10.0.0.0/16"]]);
+        assert.equal(g.ofType("aws:ec2/vpcEndpoint:VpcEndpoint").filter((e) => e.inputs.vpcEndpointType === "Gateway").length, 1, "the S3 gateway endpoint too (NAT)");
+    });
+
+    it("each piece can be turned off: no flow log, default group left alone, no S3 endpoint even behind NAT", async () => {
+        const run = await runComponents(() => {
+            new Network("net", { natGateways: NatGateways.Single, flowLogs: { enabled: false }, restrictDefaultSecurityGroup: false, s3GatewayEndpoint: false });
+        });
+        const g = new Graph(run);
+        for (const t of ["aws:ec2/flowLog:FlowLog", "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", "aws:ec2/vpcEndpoint:VpcEndpoint", "aws:cloudwatch/logGroup:LogGroup", "aws:iam/role:Role"]) {
+            assert.equal(g.ofType(t).length, 0, t);
+        }
+        assert.equal(g.ofType("aws:ec2/natGateway:NatGateway").length, 1);
+    });
+
+    it("defaults: rejected traffic to CloudWatch Logs for 90 days, the default group closed, the S3 endpoint only with NAT", async () => {
+        const g = new Graph(await runComponents(() => { new Network("net", {}); }));
+        const fl = g.one("aws:ec2/flowLog:FlowLog");
+        assert.deepEqual([fl.inputs.trafficType, fl.inputs.logDestinationType], ["REJECT", "cloud-watch-logs"]);
+        assert.equal(g.byRef(fl.inputs.logDestination)!.inputs.retentionInDays, 90);
+        assert.equal(g.one("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup").inputs.vpcId, g.one("aws:ec2/vpc:Vpc").id);
+        assert.equal(g.ofType("aws:ec2/vpcEndpoint:VpcEndpoint").length, 0, "no NAT, no endpoint");
     });
 });
 

@@ -38,6 +38,12 @@ const badConfigs: { title: string; override: Record<string, unknown>; expect: st
     { title: "a build context that does not exist", override: { image: { context: "appp" } }, expect: ["webapp:image.context", '"appp"', "no such directory"] },
     { title: "a Dockerfile the context lacks", override: { image: { dockerfile: "Containerfile" } }, expect: ["webapp:image.dockerfile", '"Containerfile"', "not found"] },
     { title: "wrong type", override: { registry: { forceDelete: "yes" } }, expect: ["webapp:registry.forceDelete", "boolean", '"yes"'] },
+    { title: "flow logs of accepted traffic only", override: { network: { flowLogs: { trafficType: "ACCEPT" } } }, expect: ["webapp:network.flowLogs.trafficType", '"ACCEPT"', '"ALL"', '"REJECT"'] },
+    { title: "a flow-log destination AWS has but the component does not offer", override: { network: { flowLogs: { destination: "kinesis-data-firehose" } } }, expect: ["webapp:network.flowLogs.destination", '"kinesis-data-firehose"', '"cloudWatchLogs"', '"s3"'] },
+    { title: "flow-log retention CloudWatch Logs does not offer", override: { network: { flowLogs: { retentionDays: 10 } } }, expect: ["webapp:network.flowLogs.retentionDays", "got 10", 'destination "cloudWatchLogs"', "7, 14, 30"] },
+    { title: "flow-log retention beyond the S3 expiry range", override: { network: { flowLogs: { destination: "s3", retentionDays: 4000 } } }, expect: ["webapp:network.flowLogs.retentionDays", "4000", "<=3650"] },
+    { title: "a typo in a flow-log key, with did-you-mean", override: { network: { flowLogs: { retentionDay: 7 } } }, expect: ["webapp:network.flowLogs.retentionDay", 'did you mean "retentionDays"'] },
+    { title: "an endpoint switch that is not a boolean", override: { network: { s3GatewayEndpoint: "yes", interfaceEndpoints: 1 } }, expect: ["webapp:network.s3GatewayEndpoint", '"yes"', "webapp:network.interfaceEndpoints", "got 1"] },
 ];
 
 describe("stack config", () => {
@@ -86,6 +92,10 @@ describe("stack config", () => {
         assert.deepEqual(dev.services.find((s) => s.name === "worker")!.containerHealthCheck.command, ["CMD", "node", "dist/worker-healthcheck.js"]);
         const prod = parseConfig(projectConfig("prod"), "webapp", "prod");
         assert.equal(prod.network.natGateways, "perAz");
+        assert.deepEqual(dev.network.flowLogs, { enabled: true, destination: "cloudWatchLogs", trafficType: "REJECT", retentionDays: 7 });
+        assert.deepEqual(prod.network.flowLogs, { enabled: true, destination: "cloudWatchLogs", trafficType: "ALL", retentionDays: 365 });
+        assert.deepEqual([dev.network.s3GatewayEndpoint, prod.network.s3GatewayEndpoint], [false, true]);
+        assert.deepEqual(parseConfig({ services: projectConfig("dev").services }, "webapp", "dev").network.flowLogs, { enabled: true, destination: "cloudWatchLogs", trafficType: "REJECT", retentionDays: 90 }, "defaults");
         for (const s of prod.services) assert.ok(s.autoscaling && s.autoscaling.minCount >= 2, `prod ${s.name} scales from at least 2`);
     });
 

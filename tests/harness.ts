@@ -71,6 +71,9 @@ function outputsFor(type: string, name: string, inputs: Record<string, any>): { 
         case "aws:ec2/natGateway:NatGateway": return { id: `nat-${hex(name, 17)}`, state: base };
         case "aws:ec2/eip:Eip": return { id: `eipalloc-${hex(name, 17)}`, state: { ...base, publicIp: "203.0.113.10" } };
         case "aws:ec2/routeTable:RouteTable": return { id: `rtb-${hex(name, 17)}`, state: base };
+        case "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": return { id: `sg-${hex(name, 17)}`, state: { ...base, name: "default", arn: arn("ec2", `security-group/sg-${hex(name, 17)}`) } };
+        case "aws:ec2/flowLog:FlowLog": return { id: `fl-${hex(name, 17)}`, state: { ...base, arn: arn("ec2", `vpc-flow-log/fl-${hex(name, 17)}`) } };
+        case "aws:ec2/vpcEndpoint:VpcEndpoint": return { id: `vpce-${hex(name, 17)}`, state: { ...base, arn: arn("ec2", `vpc-endpoint/vpce-${hex(name, 17)}`) } };
         case "aws:ecr/repository:Repository": return {
             id: phys,
             state: { ...base, name: phys, arn: arn("ecr", `repository/${phys}`), registryId: ACCOUNT, repositoryUrl: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/${phys}` },

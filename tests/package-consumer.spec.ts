@@ -93,5 +93,13 @@ describe("the packed fargatekit package, used by a project outside the source tr
         const lifecycle = JSON.parse(resources.find((r) => r.type === "aws:ecr/lifecyclePolicy:LifecyclePolicy")!.inputs.policy);
         assert.equal(lifecycle.rules[1].selection.countNumber, 10);
         assert.equal(resources.filter((r) => r.type === "aws:ec2/natGateway:NatGateway").length, 0, "natGateways: none");
+        // Secure by default in a consumer's VPC too: flow logs (with the consumer's choices) and a closed default group.
+        const flowLog = resources.find((r) => r.type === "aws:ec2/flowLog:FlowLog")!;
+        assert.deepEqual([flowLog.inputs.vpcId, flowLog.inputs.trafficType, flowLog.inputs.logDestinationType], ["net-vpc-id", "ALL", "cloud-watch-logs"]);
+        assert.equal(resources.find((r) => r.type === "aws:cloudwatch/logGroup:LogGroup")!.inputs.retentionInDays, 14);
+        const trust = JSON.parse(resources.find((r) => r.type === "aws:iam/role:Role")!.inputs.assumeRolePolicy as string);
+        assert.equal(trust.Statement[0].Condition.ArnLike["aws:SourceArn"], "arn:aws:ec2:eu-west-1:123456789012:vpc-flow-log/*", "the consumer's own region and account");
+        const closed = resources.find((r) => r.type === "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup")!;
+        assert.deepEqual([closed.inputs.ingress, closed.inputs.egress], [[], []]);
     });
 });

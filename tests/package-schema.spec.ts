@@ -84,11 +84,14 @@ describe("the component package for other languages (Pulumi's schema inference)"
     });
 
     it("choices are enums (never unions) and every input says what it is for", () => {
-        for (const e of ["NatGateways", "ContainerInsights", "ImagePlatform", "CpuArchitecture", "CapacityMode", "TlsPolicy", "Exposure", "TaskSubnets"]) {
+        for (const e of ["NatGateways", "ContainerInsights", "ImagePlatform", "CpuArchitecture", "CapacityMode", "TlsPolicy", "Exposure", "TaskSubnets", "FlowLogDestination", "FlowLogTrafficType"]) {
             const t = schema.types[`fargatekit:index:${e}`];
             assert.ok(t?.enum && t.enum.length >= 2, `${e} is an enum type in the schema`);
         }
         assert.equal(schema.resources["fargatekit:index:Network"].inputProperties!.natGateways.$ref, "#/types/fargatekit:index:NatGateways");
+        const flowLogs = schema.resources["fargatekit:index:Network"].inputProperties!.flowLogs.$ref!.replace("#/types/", "");
+        assert.equal(schema.types[flowLogs].properties!.trafficType.$ref, "#/types/fargatekit:index:FlowLogTrafficType");
+        assert.equal(schema.types[flowLogs].properties!.destination.$ref, "#/types/fargatekit:index:FlowLogDestination");
         const undocumented: string[] = [];
         for (const [token, r] of Object.entries(schema.resources)) {
             for (const [key, p] of Object.entries(r.inputProperties ?? {})) if (!p.description && key !== "tags") undocumented.push(`${token}.${key}`);

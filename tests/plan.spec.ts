@@ -5,6 +5,7 @@ import { blocks, evaluate } from "../policy/adapter";
 import { withSecretPlaceholders, planFromResources } from "../policy/plan/cli";
 import { estimateCost, monthlyInvocations, splitTasks } from "../policy/plan/cost";
 import { estimateRollouts } from "../policy/plan/rollout";
+import { renderPlan } from "../policy/plan/render";
 import { diffSnapshots, stableStringify } from "../policy/plan/snapshot";
 import { resourceRule, RuleCategory, stackRule } from "../policy/rules/util";
 import { containers, mutate, planResources, synthetic } from "./policy-helpers";
@@ -95,6 +96,60 @@ describe("offline plan", () => {
             synthetic("aws:scheduler/schedule:Schedule", "job", { scheduleExpression: "rate(1 hour)", target: { ecsParameters: { taskDefinitionArn: "td-arn", capacityProviderStrategies: [{ capacityProvider: "FARGATE", weight: 1 }] } } }),
         ]);
         close(job.total, 730 / 1e6 + 730 * (2 / 60) * (0.25 * 0.04048 + 0.5 * 0.004445));
+    });
+
+    it("a rule that does not apply is reported as not applicable with its reason, in the outcome, the text and the diff", async () => {
+        const dev = await planResources("dev");
+        const services = resourceRule({ name: "on-services", description: "d", category: RuleCategory.Aws, source: "s", types: ["aws:ecs/service:Service"] }, (p, a) => {
+            if (p.enableExecuteCommand !== true) a.notApplicable("only services with ECS Exec");
+        });
+        const queues = resourceRule({ name: "on-topics", description: "d", category: RuleCategory.Aws, source: "s", types: ["aws:sns/topic:Topic"] }, () => undefined);
+        const whole = stackRule({ name: "whole", description: "d", category: RuleCategory.Security, source: "s" }, (_g, a) => a.notApplicable("nothing to see"));
+        const { outcomes } = await evaluate(dev, [services, queues, whole]);
+        assert.deepEqual(outcomes.map((o) => [o.rule, o.checked, o.violations, o.notApplicable]), [
+            // dev's web runs ECS Exec: the rule applied to it and passed; api and worker do not, and are not counted
+            ["on-services", 1, 0, undefined],
+            ["on-topics", 0, 0, "no resource of type aws:sns/topic:Topic in this stack"],
+            ["whole", -1, 0, "nothing to see"],
+        ]);
+        const noExec = mutate(dev, "aws:ecs/service:Service", "web", (p) => { p.enableExecuteCommand = false; });
+        assert.equal((await evaluate(noExec, [services])).outcomes[0].notApplicable, "only services with ECS Exec", "every resource it looked at was not applicable");
+
+        const before = (await planFromResources(dev, "dev", "webapp")).snapshot;
+        const text = renderPlan(before, dev);
+        assert.match(text, /^== Checks: \d+ rules, 0 violation\(s\), 1 not applicable$/m);
+        assert.match(text, /^– vpc-endpoint-placement \[aws\] not applicable: the stack creates no VPC endpoint — /m);
+        assert.doesNotMatch(text, /^✓ vpc-endpoint-placement/m, "never listed as passed");
+        const adopted = dev.filter((r) => !["aws:ec2/vpc:Vpc", "aws:ec2/flowLog:FlowLog", "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"].includes(r.type));
+        const diff = diffSnapshots(before, (await planFromResources(adopted, "dev", "webapp")).snapshot);
+        assert.match(diff, /^– no longer applies: vpc-flow-logs \(the stack creates no VPC/m);
+        assert.match(diff, /^– no longer applies: flow-log-delivery \(no resource of type aws:ec2\/flowLog:FlowLog in this stack\)$/m);
+    });
+
+    it("cost of network hygiene: flow-log delivery and storage by destination, gateway endpoints free, interface endpoints per AZ, NAT bypassed by S3", () => {
+        const vpc = synthetic("aws:ec2/vpc:Vpc", "vpc", {});
+        const group = synthetic("aws:cloudwatch/logGroup:LogGroup", "flow", { retentionInDays: 365 }, { arn: "arn:aws:logs:us-east-1:123456789012:log-group:flow" });
+        const toLogs = synthetic("aws:ec2/flowLog:FlowLog", "fl", { vpcId: "vpc-id", trafficType: "ALL", logDestinationType: "cloud-watch-logs", logDestination: group.outputs.arn });
+        const bucket = synthetic("aws:s3/bucket:Bucket", "flow-bucket", {}, { arn: "arn:aws:s3:::flow-bucket" });
+        const expiry = synthetic("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "flow-bucket", { bucket: "flow-bucket-id", rules: [{ expiration: { days: 90 } }] });
+        const toS3 = synthetic("aws:ec2/flowLog:FlowLog", "fl-s3", { vpcId: "vpc-id", trafficType: "REJECT", logDestinationType: "s3", logDestination: bucket.outputs.arn });
+        const cost = estimateCost([vpc, group, toLogs, bucket, expiry, toS3]);
+        const line = (n: string) => cost.lines.find((l) => l.name === n)!.monthly;
+        close(line("fl"), 5 * 0.5); // ALL: 5 GB delivered to CloudWatch Logs at $0.50
+        close(line("flow"), (5 * 365 / 30) * 0.03); // a year of it stored: 60.8 GB × $0.03 = $1.83
+        close(line("fl-s3"), 0.5 * 0.25); // REJECT: 0.5 GB delivered to S3 at $0.25
+        close(line("flow-bucket"), (0.5 * 90 / 30) * 0.023); // 90 days kept: 1.5 GB × $0.023
+
+        const rt = synthetic("aws:ec2/routeTable:RouteTable", "private", { routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: "nat-id" }] });
+        const nat = synthetic("aws:ec2/natGateway:NatGateway", "nat", {});
+        const s3 = synthetic("aws:ec2/vpcEndpoint:VpcEndpoint", "s3", { vpcEndpointType: "Gateway", serviceName: "com.amazonaws.us-east-1.s3", routeTableIds: ["private-id"] });
+        const ecr = synthetic("aws:ec2/vpcEndpoint:VpcEndpoint", "ecr", { vpcEndpointType: "Interface", serviceName: "com.amazonaws.us-east-1.ecr.dkr", subnetIds: ["a", "b", "c"] });
+        const net = estimateCost([rt, nat, s3, ecr]);
+        const netLine = (n: string) => net.lines.find((l) => l.name === n)!.monthly;
+        close(netLine("s3"), 0);
+        close(netLine("ecr"), 3 * 0.01 * 730 + 1 * 0.01); // $21.90 per endpoint in 3 AZs + 1 GB
+        close(netLine("nat"), 0.045 * 730 + (10 - 4.5) * 0.045); // image layers no longer through NAT
+        close(estimateCost([rt, nat]).lines[0].monthly, 0.045 * 730 + 10 * 0.045);
     });
 
     it("the rollout estimate follows its formula from the health-check and drain settings", async () => {

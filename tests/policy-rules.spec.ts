@@ -11,6 +11,10 @@ import { containers, mutate, planResources, synthetic } from "./policy-helpers";
 const TD = "aws:ecs/taskDefinition:TaskDefinition";
 const SVC = "aws:ecs/service:Service";
 const LB = "aws:lb/loadBalancer:LoadBalancer";
+const VPC = "aws:ec2/vpc:Vpc";
+const FLOW_LOG = "aws:ec2/flowLog:FlowLog";
+const DEFAULT_SG = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup";
+const ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint";
 
 type Graphs = Record<"dev" | "prod", PlanResource[]>;
 interface Case { stack: "dev" | "prod"; fail: (g: PlanResource[]) => PlanResource[] }
@@ -68,6 +72,13 @@ const CASES: Record<string, Case> = {
     "production-spread": { stack: "prod", fail: (g) => mutate(g, SVC, "web", (p) => { p.desiredCount = 1; }) },
     "service-health-checks": { stack: "dev", fail: (g) => mutate(g, TD, "web", containers((c) => { delete c.healthCheck; })) },
     "production-repository-kept": { stack: "prod", fail: (g) => mutate(g, "aws:ecr/repository:Repository", undefined, (p) => { p.forceDelete = true; }) },
+    "vpc-flow-logs": { stack: "dev", fail: (g) => g.filter((r) => r.type !== FLOW_LOG) },
+    "vpc-default-sg-closed": { stack: "prod", fail: (g) => mutate(g, DEFAULT_SG, undefined, (p) => { p.egress = [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }]; }) },
+    "flow-log-delivery": { stack: "dev", fail: (g) => mutate(g, FLOW_LOG, undefined, (p) => { delete p.iamRoleArn; }) },
+    "vpc-endpoint-placement": { stack: "prod", fail: (g) => [
+        ...mutate(g, ENDPOINT, "net-s3", (p) => { p.routeTableIds = [...p.routeTableIds, "rtb-elsewhere-id"]; }),
+        synthetic("aws:ec2/routeTable:RouteTable", "rtb-elsewhere", { vpcId: "vpc-another" }),
+    ] },
 };
 
 /** Rules on resource types the web stacks need not contain: pass and fail on synthetic graphs. */
@@ -100,6 +111,9 @@ describe("policy rules (offline, through the adapter)", () => {
             const { findings, outcomes } = await evaluate(graphs[stack]);
             assert.deepEqual(findings, []);
             assert.equal(outcomes.length, rules.length);
+            // Every rule applies, except where the stack has nothing of its kind: dev makes no VPC endpoint.
+            const skipped = outcomes.filter((o) => o.notApplicable !== undefined).map((o) => [o.rule, o.notApplicable]);
+            assert.deepEqual(skipped, stack === "dev" ? [["vpc-endpoint-placement", "the stack creates no VPC endpoint"]] : []);
         });
     }
 
@@ -129,6 +143,40 @@ describe("policy rules (offline, through the adapter)", () => {
     it("dev's writable root filesystem is an exception only for a task that runs under ECS Exec", async () => {
         const noExec = mutate(graphs.dev, SVC, "web", (p) => { p.enableExecuteCommand = false; });
         assert.match((await violationsOf("ecs-readonly-root-filesystem", noExec))[0].message, /writable root filesystem/);
+    });
+
+    it("a stack that creates no VPC: the network rules report not applicable with the reason, never a pass", async () => {
+        const adopted = graphs.dev.filter((r) => ![VPC, FLOW_LOG, DEFAULT_SG].includes(r.type));
+        const { findings, outcomes } = await evaluate(adopted, rules.filter((r) => ["vpc-flow-logs", "vpc-default-sg-closed", "flow-log-delivery"].includes(r.name)));
+        assert.deepEqual(findings, []);
+        assert.deepEqual(outcomes.map((o) => [o.rule, o.notApplicable]), [
+            ["vpc-flow-logs", "the stack creates no VPC (an adopted VPC's flow logs and default security group are its owner's)"],
+            ["vpc-default-sg-closed", "the stack creates no VPC (an adopted VPC's flow logs and default security group are its owner's)"],
+            ["flow-log-delivery", "no resource of type aws:ec2/flowLog:FlowLog in this stack"],
+        ]);
+    });
+
+    it("EC2.6: a flow log of accepted traffic only does not count; EC2.2: an unmanaged default group, or a rule added to it, does not pass", async () => {
+        const acceptOnly = mutate(graphs.prod, FLOW_LOG, undefined, (p) => { p.trafficType = "ACCEPT"; });
+        assert.match((await violationsOf("vpc-flow-logs", acceptOnly))[0].message, /record only ACCEPT traffic/);
+        const otherVpc = mutate(graphs.prod, FLOW_LOG, undefined, (p) => { p.vpcId = "vpc-another"; });
+        assert.match((await violationsOf("vpc-flow-logs", otherVpc))[0].message, /VPC "net-vpc" has no flow log/);
+        const unmanaged = graphs.dev.filter((r) => r.type !== DEFAULT_SG);
+        assert.match((await violationsOf("vpc-default-sg-closed", unmanaged))[0].message, /not managed, so it keeps AWS's rules/);
+        const sgId = graphs.dev.find((r) => r.type === DEFAULT_SG)!.outputs.id;
+        const added = [...graphs.dev, synthetic("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "sneaky", { securityGroupId: sgId, ipProtocol: "-1", cidrIpv4: "10.0.0.0/8" })];
+        assert.match((await violationsOf("vpc-default-sg-closed", added))[0].message, /"sneaky" adds a rule to the default security group/);
+    });
+
+    it("interface endpoints: two subnets in one AZ, or private DNS in a VPC without DNS hostnames, are refused", async () => {
+        const subnets = graphs.prod.filter((r) => r.type === "aws:ec2/subnet:Subnet" && r.inputs.tags.tier === "private");
+        const vpcId = graphs.prod.find((r) => r.type === VPC)!.outputs.id;
+        const endpoint = (ids: string[]) => synthetic(ENDPOINT, "ecr-api", { vpcId, vpcEndpointType: "Interface", privateDnsEnabled: true, subnetIds: ids, serviceName: "com.amazonaws.us-east-1.ecr.api" });
+        assert.deepEqual(await violationsOf("vpc-endpoint-placement", [...graphs.prod, endpoint(subnets.map((x) => x.outputs.id))]), []);
+        const sameAz = [...mutate(graphs.prod, "aws:ec2/subnet:Subnet", subnets[1].name, (p) => { p.availabilityZone = subnets[0].inputs.availabilityZone; }), endpoint(subnets.map((x) => x.outputs.id))];
+        assert.match((await violationsOf("vpc-endpoint-placement", sameAz))[0].message, /two subnets in one Availability Zone/);
+        const noDns = [...mutate(graphs.prod, VPC, undefined, (p) => { p.enableDnsHostnames = false; }), endpoint([subnets[0].outputs.id])];
+        assert.match((await violationsOf("vpc-endpoint-placement", noDns))[0].message, /private DNS but VPC "net-vpc" does not have DNS support and DNS hostnames on/);
     });
 
     it("an HTTP listener that forwards is accepted outside production, and prod's redirect-only listener passes", async () => {

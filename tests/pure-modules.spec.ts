@@ -3,7 +3,10 @@ import { strict as assert } from "node:assert";
 import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fargateSizeProblem, FARGATE_MEMORY_BY_CPU, lifecyclePolicy, parseSecretArn, planSubnets, secretReadStatements, sourceHash, subnetCidr } from "fargatekit";
+import {
+    endpointServiceName, fargateSizeProblem, FARGATE_MEMORY_BY_CPU, FlowLogDestination, flowLogsProblems, FlowLogTrafficType, lifecyclePolicy,
+    parseSecretArn, planSubnets, secretReadStatements, sourceHash, subnetCidr,
+} from "fargatekit";
 
 describe("fargate sizes", () => {
     it("accepts the documented pairs and refuses the rest", () => {
@@ -90,5 +93,26 @@ describe("source hash (the image tag)", () => {
         writeFileSync(join(b, "node_modules", "x.js"), "2");
         writeFileSync(join(b, "debug.log"), "noise");
         assert.equal(sourceHash(a), sourceHash(b));
+    });
+});
+
+describe("flow-log arguments", () => {
+    it("retention depends on the destination: CloudWatch Logs' fixed values, or any day count 1–3650 for an S3 expiry", () => {
+        assert.deepEqual(flowLogsProblems({ destination: FlowLogDestination.S3, retentionDays: 10 }), []);
+        assert.deepEqual(flowLogsProblems({ retentionDays: 14 }), [], "CloudWatch Logs by default");
+        assert.deepEqual(flowLogsProblems({ retentionDays: 10 }).length, 1);
+        assert.match(flowLogsProblems({ retentionDays: 0 })[0], /got 0; allowed with destination "cloudWatchLogs": one of 1, 3/, "never 'never expire'");
+        assert.deepEqual(flowLogsProblems(undefined), []);
+    });
+    it("reports every problem at once, under the caller's key names", () => {
+        const key = (f: string) => `webapp:network.flowLogs.${f}`;
+        const p = flowLogsProblems({ destination: FlowLogDestination.S3, trafficType: "accept" as FlowLogTrafficType, retentionDays: 2.5 }, key);
+        assert.deepEqual(p.map((x) => x.split(":").slice(0, 2).join(":")), ["webapp:network.flowLogs.trafficType", "webapp:network.flowLogs.retentionDays"]);
+        assert.match(p[0], /got "accept"; allowed: ALL, REJECT \(ACCEPT alone misses the rejected traffic/);
+        assert.match(p[1], /got 2.5; allowed with destination "s3": an integer 1–3650/);
+        assert.deepEqual(flowLogsProblems({ destination: "firehose" as FlowLogDestination, retentionDays: 10 }, key), ['webapp:network.flowLogs.destination: got "firehose"; allowed: cloudWatchLogs, s3']);
+    });
+    it("names AWS endpoint services com.amazonaws.<region>.<service>", () => {
+        assert.equal(endpointServiceName("eu-west-1", "ecr.dkr"), "com.amazonaws.eu-west-1.ecr.dkr");
     });
 });

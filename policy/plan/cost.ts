@@ -67,6 +67,13 @@ export function estimateCost(resources: PlanResource[]): CostEstimate {
     const services = ofType("aws:ecs/service:Service");
     const schedules = ofType("aws:scheduler/schedule:Schedule");
     const runningTasks = services.reduce((n, s) => n + (s.inputs.desiredCount ?? 0), 0);
+    const flowLogs = ofType("aws:ec2/flowLog:FlowLog");
+    const flowLogGb = (f: PlanResource) => A.flowLogGbPerMonth[String(f.inputs.trafficType ?? "ALL")] ?? 0;
+    /** Flow logs that deliver to a destination ARN (a log group, or a bucket with an optional prefix). */
+    const flowLogsInto = (arn: unknown) => flowLogs.filter((f) => typeof arn === "string" && (f.inputs.logDestination === arn || String(f.inputs.logDestination).startsWith(`${arn}/`)));
+    const s3GatewayRouteTables = new Set(ofType("aws:ec2/vpcEndpoint:VpcEndpoint")
+        .filter((e) => (e.inputs.vpcEndpointType ?? "Gateway") === "Gateway" && String(e.inputs.serviceName).endsWith(".s3"))
+        .flatMap((e) => e.inputs.routeTableIds ?? []));
     const lines: CostLine[] = [];
     const add = (r: PlanResource, monthly: number, basis: string) => lines.push({ urn: r.urn, name: r.name, type: r.type, monthly: round4(monthly), basis });
 
@@ -104,9 +111,29 @@ export function estimateCost(resources: PlanResource[]): CostEstimate {
                 add(r, (P.albHour.usd + A.albLcus * P.albLcuHour.usd + azs * P.publicIpv4Hour.usd) * H, `${H} h + ${A.albLcus} LCU + ${azs} public IPv4 (one per AZ)`);
                 break;
             }
-            case "aws:ec2/natGateway:NatGateway":
-                add(r, P.natHour.usd * H + A.natGbPerMonth * P.natGb.usd, `${H} h + ${A.natGbPerMonth} GB processed`);
+            case "aws:ec2/natGateway:NatGateway": {
+                // Behind an S3 gateway endpoint, the private subnets routed through this gateway fetch image layers without it.
+                const routes = ofType("aws:ec2/routeTable:RouteTable").filter((rt) => (rt.inputs.routes ?? []).some((x: any) => x.natGatewayId === r.outputs.id));
+                const bypass = routes.length > 0 && routes.every((rt) => s3GatewayRouteTables.has(rt.outputs.id));
+                const gb = A.natGbPerMonth - (bypass ? A.natGbImageLayers : 0);
+                add(r, P.natHour.usd * H + gb * P.natGb.usd, `${H} h + ${gb} GB processed${bypass ? ` (${A.natGbImageLayers} GB of image layers through the S3 gateway endpoint instead)` : ""}`);
                 break;
+            }
+            case "aws:ec2/flowLog:FlowLog": {
+                const gb = flowLogGb(r);
+                const s3 = r.inputs.logDestinationType === "s3";
+                add(r, gb * (s3 ? P.vendedLogsToS3Gb : P.vendedLogsToCloudWatchGb).usd, `${gb} GB/month of ${r.inputs.trafficType} records delivered to ${s3 ? "S3" : "CloudWatch Logs"} (vended logs; storage on the destination's line)`);
+                break;
+            }
+            case "aws:ec2/vpcEndpoint:VpcEndpoint": {
+                if ((i.vpcEndpointType ?? "Gateway") === "Gateway") {
+                    add(r, P.gatewayEndpointHour.usd * H, "gateway endpoint: no charge");
+                } else {
+                    const azs = (i.subnetIds ?? []).length;
+                    add(r, azs * P.interfaceEndpointAzHour.usd * H + A.interfaceEndpointGbPerMonth * P.interfaceEndpointGb.usd, `${azs} AZ(s) × ${H} h + ${A.interfaceEndpointGbPerMonth} GB processed`);
+                }
+                break;
+            }
             case "aws:ec2/eip:Eip":
                 add(r, P.publicIpv4Hour.usd * H, "1 public IPv4");
                 break;
@@ -119,7 +146,13 @@ export function estimateCost(resources: PlanResource[]): CostEstimate {
                 }
                 const days = i.retentionInDays || 365;
                 const stored = gb * Math.min(days, 365) / 30;
-                add(r, gb * P.logsIngestGb.usd + stored * P.logsStoreGbMonth.usd, `${+gb.toFixed(3)} GB/month ingested, ~${+stored.toFixed(2)} GB kept (${i.retentionInDays || "no"} days)`);
+                // Flow logs pay delivery on their own line; their records are stored here.
+                const flowGb = flowLogsInto(r.outputs.arn).reduce((n, f) => n + flowLogGb(f), 0);
+                const flowStored = flowGb * Math.min(days, 365) / 30;
+                const app = `${+gb.toFixed(3)} GB/month ingested, ~${+stored.toFixed(2)} GB kept`;
+                const flow = `~${+flowStored.toFixed(2)} GB of flow logs kept (their delivery is on the flow log's line)`;
+                const basis = flowGb && gb ? `${app} + ${flow}` : flowGb ? flow : app;
+                add(r, gb * P.logsIngestGb.usd + (stored + flowStored) * P.logsStoreGbMonth.usd, `${basis} (${i.retentionInDays || "no"} days)`);
                 break;
             }
             case "aws:ecs/cluster:Cluster": {
@@ -151,9 +184,17 @@ export function estimateCost(resources: PlanResource[]): CostEstimate {
                 add(r, (A.sqsRequestsPerMonth / 1e6) * P.sqsMillionRequests.usd, `${A.sqsRequestsPerMonth} requests`);
                 break;
             case "aws:s3/bucket:Bucket":
-            case "aws:s3/bucketV2:BucketV2":
-                add(r, A.accessLogGbStored * P.s3GbMonth.usd, `${A.accessLogGbStored} GB stored`);
+            case "aws:s3/bucketV2:BucketV2": {
+                const flows = flowLogsInto(r.outputs.arn);
+                if (flows.length > 0) {
+                    const expiry = ofType("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").find((l) => l.inputs.bucket === r.outputs.id)?.inputs.rules?.[0]?.expiration?.days ?? 365;
+                    const gb = flows.reduce((n, f) => n + flowLogGb(f), 0) * Math.min(expiry, 365) / 30;
+                    add(r, gb * P.s3GbMonth.usd, `~${+gb.toFixed(2)} GB of flow logs kept (${expiry} days)`);
+                } else {
+                    add(r, A.accessLogGbStored * P.s3GbMonth.usd, `${A.accessLogGbStored} GB stored`);
+                }
                 break;
+            }
         }
     }
     lines.sort((a, b) => b.monthly - a.monthly || a.urn.localeCompare(b.urn));

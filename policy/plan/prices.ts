@@ -13,6 +13,7 @@ export interface Price { usd: number; unit: string; source: string }
 const FARGATE = "https://aws.amazon.com/fargate/pricing/";
 const VPC = "https://aws.amazon.com/vpc/pricing/";
 const CLOUDWATCH = "https://aws.amazon.com/cloudwatch/pricing/";
+const PRIVATELINK = "https://aws.amazon.com/privatelink/pricing/";
 
 export const PRICES = {
     fargateVcpuHourX86: { usd: 0.04048, unit: "vCPU-hour (Linux/x86)", source: FARGATE },
@@ -32,6 +33,13 @@ export const PRICES = {
     sqsMillionRequests: { usd: 0.4, unit: "million requests (SQS standard)", source: "https://aws.amazon.com/sqs/pricing/" },
     schedulerMillionInvocations: { usd: 1.0, unit: "million invocations (EventBridge Scheduler)", source: "https://aws.amazon.com/eventbridge/pricing/" },
     s3GbMonth: { usd: 0.023, unit: "GB-month (S3 Standard, first 50 TB)", source: "https://aws.amazon.com/s3/pricing/" },
+    // VPC flow logs are "vended logs": a delivery charge per GB, first 10 TB tier (CloudWatch pricing,
+    // Logs tab), then the destination's storage (logsStoreGbMonth or s3GbMonth).
+    vendedLogsToCloudWatchGb: { usd: 0.5, unit: "GB of vended logs delivered to CloudWatch Logs", source: CLOUDWATCH },
+    vendedLogsToS3Gb: { usd: 0.25, unit: "GB of vended logs delivered to S3", source: CLOUDWATCH },
+    gatewayEndpointHour: { usd: 0, unit: "gateway VPC endpoint (S3, DynamoDB): no charge", source: "https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html" },
+    interfaceEndpointAzHour: { usd: 0.01, unit: "interface VPC endpoint-hour per AZ", source: PRIVATELINK },
+    interfaceEndpointGb: { usd: 0.01, unit: "GB processed by interface endpoints (first PB)", source: PRIVATELINK },
 } as const satisfies Record<string, Price>;
 
 /** What the graph cannot tell: stated usage assumptions. */
@@ -45,6 +53,21 @@ export const ASSUMPTIONS = {
     albLcus: 1,
     /** GB per month each NAT gateway processes (image pulls, logs, secrets, the app's outbound calls). */
     natGbPerMonth: 10,
+    /**
+     * Of natGbPerMonth, the GB that are ECR image layers, which ECR serves from S3: an S3 gateway
+     * endpoint on the private route tables takes them off the NAT gateway (and its processing charge).
+     * About 30 task starts per NAT gateway a month (deploys, scaling, job runs) × a 0.15 GB image.
+     */
+    natGbImageLayers: 4.5,
+    /**
+     * Flow-log volume per VPC and month by traffic type. ALL: ~40 M records of ~125 bytes (each ALB
+     * health check every 10 s from every ALB node to every task is a new flow, plus client, NAT and
+     * AWS-API flows, each recorded at both ends). REJECT: scanners probing public addresses and
+     * blocked attempts, about a tenth of ALL.
+     */
+    flowLogGbPerMonth: { ALL: 5, REJECT: 0.5, ACCEPT: 4.5 } as Record<string, number>,
+    /** GB per month each interface endpoint processes (ECR API calls, manifests, log events). */
+    interfaceEndpointGbPerMonth: 1,
     /** GB of logs per month each running service task writes; each scheduled job run writes `jobLogGbPerRun`. */
     logGbPerTaskMonth: 0.5,
     jobLogGbPerRun: 0.0005,

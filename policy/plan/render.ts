@@ -19,6 +19,9 @@ export function settingsOf(r: PlanResource, all: PlanResource[]): string {
         case "aws:ec2/vpc:Vpc": return `cidr ${i.cidrBlock}`;
         case "aws:ec2/subnet:Subnet": return `${i.availabilityZone} ${i.cidrBlock} ${i.tags?.tier ?? ""}`.trim();
         case "aws:ec2/natGateway:NatGateway": return `in ${byRef(i.subnetId)?.name ?? i.subnetId}`;
+        case "aws:ec2/flowLog:FlowLog": return `${i.trafficType} of ${byRef(i.vpcId)?.name ?? i.vpcId} → ${i.logDestinationType} ${byRef(i.logDestination)?.name ?? i.logDestination}`;
+        case "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": return `${(i.ingress ?? []).length} inbound / ${(i.egress ?? []).length} outbound rules`;
+        case "aws:ec2/vpcEndpoint:VpcEndpoint": return `${i.vpcEndpointType} ${i.serviceName}${i.routeTableIds ? ` on ${i.routeTableIds.map((id: string) => byRef(id)?.name ?? id).join(", ")}` : ""}${i.subnetIds ? ` in ${i.subnetIds.length} subnet(s)` : ""}`;
         case "aws:ecr/repository:Repository": return `tags ${i.imageTagMutability}, scanOnPush ${i.imageScanningConfiguration?.scanOnPush}, forceDelete ${i.forceDelete}`;
         case "aws:ecr/lifecyclePolicy:LifecyclePolicy": return (JSON.parse(i.policy).rules ?? []).map((x: any) => x.description).join("; ");
         case "aws:ecs/cluster:Cluster": return `containerInsights ${(i.settings ?? []).find((s: any) => s.name === "containerInsights")?.value}`;
@@ -82,13 +85,15 @@ export function renderPlan(snapshot: Snapshot, resources: PlanResource[]): strin
     out.push(...tree(snapshot, resources));
     const v = snapshot.checks.violations;
     const rules = snapshot.checks.rules;
-    out.push("", `== Checks: ${rules.length} rules, ${v.length} violation(s)`);
+    const skipped = rules.filter((x) => x.notApplicable !== undefined);
+    out.push("", `== Checks: ${rules.length} rules, ${v.length} violation(s), ${skipped.length} not applicable`);
     for (const f of v) out.push(`✗ [${f.enforcementLevel}] ${f.rule} — ${f.urn ? f.urn.split("::").pop() : "stack"}: ${f.message}  (${f.source})`);
-    for (const r of rules.filter((x) => x.violations === 0)) out.push(`✓ ${r.rule} [${r.category}] ${r.checked >= 0 ? `${r.checked} resource(s)` : "whole stack"} — ${r.source}`);
+    for (const r of rules.filter((x) => x.violations === 0 && x.notApplicable === undefined)) out.push(`✓ ${r.rule} [${r.category}] ${r.checked >= 0 ? `${r.checked} resource(s)` : "whole stack"} — ${r.source}`);
+    for (const r of skipped) out.push(`– ${r.rule} [${r.category}] not applicable: ${r.notApplicable} — ${r.source}`);
     out.push("", `== Estimated monthly cost (USD, ${PRICES_REGION} list prices of ${PRICES_DATE}; see policy/plan/prices.ts)`);
     for (const l of snapshot.cost.lines.filter((x) => x.monthly > 0)) out.push(`${`$${l.monthly.toFixed(2)}`.padStart(9)}  ${short(l.type)} ${l.name} — ${l.basis}`);
     out.push(`${`$${snapshot.cost.total.toFixed(2)}`.padStart(9)}  TOTAL per month (${snapshot.cost.freeResources} resources cost nothing by themselves)`);
-    out.push(`  assumptions: Spot = ${ASSUMPTIONS.spotFactor} × on-demand, ${ASSUMPTIONS.albLcus} LCU per ALB, ${ASSUMPTIONS.natGbPerMonth} GB per NAT, ${ASSUMPTIONS.logGbPerTaskMonth} GB logs per task-month, ${ASSUMPTIONS.jobMinutesPerRun} min per job run; data transfer out not included`);
+    out.push(`  assumptions: Spot = ${ASSUMPTIONS.spotFactor} × on-demand, ${ASSUMPTIONS.albLcus} LCU per ALB, ${ASSUMPTIONS.natGbPerMonth} GB per NAT (${ASSUMPTIONS.natGbImageLayers} GB of it image layers), flow logs ${ASSUMPTIONS.flowLogGbPerMonth.ALL} GB/month (ALL) or ${ASSUMPTIONS.flowLogGbPerMonth.REJECT} GB (REJECT) per VPC, ${ASSUMPTIONS.logGbPerTaskMonth} GB logs per task-month, ${ASSUMPTIONS.jobMinutesPerRun} min per job run; data transfer out not included`);
     out.push("", "== Rollout estimate per service");
     out.push(`  rollout = waves × (task start ${TASK_START_SECONDS} s + healthyThreshold × interval) + deregistration delay + stopTimeout`);
     for (const r of snapshot.rollouts) {

@@ -103,5 +103,8 @@ export function diffSnapshots(before: Snapshot, after: Snapshot): string {
     const now = new Set(after.checks.violations.map(key));
     for (const f of after.checks.violations) if (!was.has(key(f))) lines.push(`! new violation [${f.enforcementLevel}] ${key(f)}`);
     for (const f of before.checks.violations) if (!now.has(key(f))) lines.push(`✓ resolved ${key(f)}`);
+    // A rule that stops applying checks nothing any more: say so, it may hide a regression.
+    const skippedBefore = new Set(before.checks.rules.filter((r) => r.notApplicable !== undefined).map((r) => r.rule));
+    for (const r of after.checks.rules) if (r.notApplicable !== undefined && !skippedBefore.has(r.rule)) lines.push(`– no longer applies: ${r.rule} (${r.notApplicable})`);
     return `${lines.join("\n")}\n`;
 }

@@ -4,9 +4,10 @@
  * functions over a mock-engine graph. Importing this module has no side effects.
  */
 import { awsRules } from "./aws";
+import { networkRules } from "./network";
 import { reliabilityRules } from "./reliability";
 import { securityRules } from "./security";
 import type { ProjectRule } from "./util";
 
 export { RuleCategory, ProjectRule, isProduction } from "./util";
-export const rules: ProjectRule[] = [...awsRules, ...securityRules, ...reliabilityRules];
+export const rules: ProjectRule[] = [...awsRules, ...securityRules, ...networkRules, ...reliabilityRules];

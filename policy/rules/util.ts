@@ -39,7 +39,8 @@ export function resourceRule(
         ...rest,
         appliesTo: types,
         validateResource: (args, report) => {
-            if (!types.includes(args.type)) return;
+            // Like @pulumi/policy's validateResourceOfType: another type is "not applicable", not "passed".
+            if (!types.includes(args.type)) args.notApplicable(`applies only to ${types.join(", ")}`);
             check(args.props, args, report);
         },
     };
@@ -122,6 +123,12 @@ export const TYPES = {
     sgIngressRule: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
     sgRule: "aws:ec2/securityGroupRule:SecurityGroupRule",
     natGateway: "aws:ec2/natGateway:NatGateway",
+    vpc: "aws:ec2/vpc:Vpc",
+    routeTable: "aws:ec2/routeTable:RouteTable",
+    flowLog: "aws:ec2/flowLog:FlowLog",
+    defaultSecurityGroup: "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
+    sgEgressRule: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+    vpcEndpoint: "aws:ec2/vpcEndpoint:VpcEndpoint",
     repository: "aws:ecr/repository:Repository",
     lifecyclePolicy: "aws:ecr/lifecyclePolicy:LifecyclePolicy",
     logGroup: "aws:cloudwatch/logGroup:LogGroup",

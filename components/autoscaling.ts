@@ -11,8 +11,14 @@ export interface AutoscalingArgs {
     cpuTarget?: number;
     /** Average memory utilisation (%) to hold; none when omitted. */
     memoryTarget?: number;
-    /** ALB requests per target per minute to hold; none when omitted. */
+    /** ALB requests per target per minute to hold (public services); none when omitted. */
     requestsPerTarget?: number;
+    /**
+     * Visible messages per running task to hold (services that consume a queue): the queue's
+     * `ApproximateNumberOfMessagesVisible` divided by the service's `RunningTaskCount` (Container
+     * Insights must be on). Needs `minCount` ≥ 1 so the division is defined. None when omitted.
+     */
+    backlogPerTask?: number;
     /** Seconds after a scale-in before another. @default 300 */
     scaleInCooldown?: number;
     /** Seconds after a scale-out before another. @default 60 */
@@ -27,8 +33,12 @@ export interface AutoscalingArgs {
 export function createAutoscaling(name: string, args: AutoscalingArgs & {
     clusterName: pulumi.Input<string>;
     serviceName: pulumi.Input<string>;
-    loadBalancerArnSuffix: pulumi.Input<string>;
-    targetGroupArnSuffix: pulumi.Input<string>;
+    /** With `requestsPerTarget`. */
+    loadBalancerArnSuffix?: pulumi.Input<string>;
+    /** With `requestsPerTarget`. */
+    targetGroupArnSuffix?: pulumi.Input<string>;
+    /** With `backlogPerTask`: the consumed queue's name. */
+    queueName?: pulumi.Input<string>;
 }, parent: pulumi.Resource) {
     const target = new aws.appautoscaling.Target(`${name}-scaling`, {
         serviceNamespace: "ecs",
@@ -38,24 +48,60 @@ export function createAutoscaling(name: string, args: AutoscalingArgs & {
         maxCapacity: args.maxCount,
     }, { parent });
     const policies: aws.appautoscaling.Policy[] = [];
-    const track = (suffix: string, metric: string, value: number, resourceLabel?: pulumi.Input<string>) => {
+    type Metric = Pick<aws.types.input.appautoscaling.PolicyTargetTrackingScalingPolicyConfiguration, "predefinedMetricSpecification" | "customizedMetricSpecification">;
+    const predefined = (metric: string, resourceLabel?: pulumi.Input<string>): Metric => ({
+        predefinedMetricSpecification: { predefinedMetricType: metric, ...(resourceLabel ? { resourceLabel } : {}) },
+    });
+    const track = (suffix: string, metric: Metric, value: number) => {
         policies.push(new aws.appautoscaling.Policy(`${name}-${suffix}`, {
             policyType: "TargetTrackingScaling",
             serviceNamespace: target.serviceNamespace,
             scalableDimension: target.scalableDimension,
             resourceId: target.resourceId,
             targetTrackingScalingPolicyConfiguration: {
-                predefinedMetricSpecification: { predefinedMetricType: metric, ...(resourceLabel ? { resourceLabel } : {}) },
+                ...metric,
                 targetValue: value,
                 scaleInCooldown: args.scaleInCooldown ?? 300,
                 scaleOutCooldown: args.scaleOutCooldown ?? 60,
             },
         }, { parent }));
     };
-    track("cpu", "ECSServiceAverageCPUUtilization", args.cpuTarget ?? 60);
-    if (args.memoryTarget !== undefined) track("memory", "ECSServiceAverageMemoryUtilization", args.memoryTarget);
+    track("cpu", predefined("ECSServiceAverageCPUUtilization"), args.cpuTarget ?? 60);
+    if (args.memoryTarget !== undefined) track("memory", predefined("ECSServiceAverageMemoryUtilization"), args.memoryTarget);
     if (args.requestsPerTarget !== undefined) {
-        track("requests", "ALBRequestCountPerTarget", args.requestsPerTarget, pulumi.interpolate`${args.loadBalancerArnSuffix}/${args.targetGroupArnSuffix}`);
+        track("requests", predefined("ALBRequestCountPerTarget", pulumi.interpolate`${args.loadBalancerArnSuffix}/${args.targetGroupArnSuffix}`), args.requestsPerTarget);
     }
+    if (args.backlogPerTask !== undefined) track("backlog", backlogPerTaskMetric(args.queueName!, args.clusterName, args.serviceName), args.backlogPerTask);
     return { target, policies };
+}
+
+/**
+ * Backlog per task as one target-tracking metric: metric math over the queue's visible messages and
+ * the service's running tasks (Application Auto Scaling user guide, "Create a target tracking scaling
+ * policy using metric math"; EC2 Auto Scaling user guide, "Scaling policy based on Amazon SQS").
+ * Exactly one query returns data, and it is the expression.
+ */
+export function backlogPerTaskMetric(queueName: pulumi.Input<string>, clusterName: pulumi.Input<string>, serviceName: pulumi.Input<string>) {
+    return {
+        customizedMetricSpecification: {
+            metrics: [
+                {
+                    id: "visible",
+                    label: "Visible messages",
+                    metricStat: { metric: { namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", dimensions: [{ name: "QueueName", value: queueName }] }, stat: "Sum" },
+                    returnData: false,
+                },
+                {
+                    id: "tasks",
+                    label: "Running tasks",
+                    metricStat: {
+                        metric: { namespace: "ECS/ContainerInsights", metricName: "RunningTaskCount", dimensions: [{ name: "ClusterName", value: clusterName }, { name: "ServiceName", value: serviceName }] },
+                        stat: "Average",
+                    },
+                    returnData: false,
+                },
+                { id: "backlog", label: "Visible messages per running task", expression: "visible / tasks", returnData: true },
+            ],
+        },
+    };
 }

@@ -1,6 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createAccessLogsBucket } from "./access-logs";
+import { assertComponentName, ELB_NAME_MAX } from "./names";
+import { checkInteger } from "./validate";
 
 /** TLS policies for the HTTPS listener; both negotiate TLS 1.3 (ELB user guide, "Security policies for your Application Load Balancer"). */
 export enum TlsPolicy {
@@ -40,7 +42,22 @@ export interface TargetHealthCheckArgs {
 
 export { TARGET_HEALTH_CHECK_LIMITS } from "./aws-limits";
 
+/** What a load balancer needs of a network; a `Network` is one. */
+export interface LoadBalancerNetworkRef {
+    /** The VPC. */
+    vpcId: pulumi.Input<string>;
+    /** Public subnets (routed to an internet gateway), in at least two AZs. */
+    publicSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+}
+
+/** The Fixed 404 every unmatched request gets (a listener needs a default action). */
+export const NO_ROUTE_RESPONSE = { contentType: "application/json", messageBody: '{"error":"no route"}', statusCode: "404" };
+
 export interface LoadBalancerArgs {
+    /** The network: the VPC and its public subnets (a `Network` component fits). */
+    network: LoadBalancerNetworkRef;
+    /** Serve HTTPS (and redirect HTTP to it). HTTP only when omitted. */
+    https?: HttpsArgs;
     /** Refuse deletion of the load balancer through the API until turned off. @default false */
     deletionProtection?: boolean;
     /** Write access logs to a bucket created for them. @default false */
@@ -49,154 +66,177 @@ export interface LoadBalancerArgs {
     accessLogsExpireDays?: number;
     /** Keep the access-logs bucket when the stack is destroyed. @default false */
     retainAccessLogsOnDelete?: boolean;
-    /** Seconds an idle connection stays open; the app's keep-alive timeout must exceed it. @default 60 */
+    /** Seconds an idle connection stays open; an app's keep-alive timeout must exceed it. @default 60 */
     idleTimeout?: number;
-}
-
-interface Wiring {
-    vpcId: pulumi.Input<string>;
-    subnetIds: pulumi.Input<pulumi.Input<string>[]>;
-    port: number;
-    deregistrationDelay: number;
-    healthCheck: TargetHealthCheckArgs;
-    https?: HttpsArgs;
-    loadBalancer: LoadBalancerArgs;
+    /** Tags for every resource. */
     tags?: Record<string, string>;
 }
 
-/** The internet-facing side of a WebService: ALB, its security group, target group, listeners, TLS. */
-export function createLoadBalancer(name: string, w: Wiring, parent: pulumi.Resource) {
-    const opts = { parent };
-    const lbArgs = w.loadBalancer;
-    const httpsOn = w.https !== undefined;
+/** What a public service needs of a load balancer; a `LoadBalancer` is one. */
+export interface LoadBalancerRef {
+    /** ARN of the listener services add their rules to (HTTPS when on, else HTTP). */
+    listenerArn: pulumi.Input<string>;
+    /** The load balancer's security group: services admit it on their port. */
+    securityGroupId: pulumi.Input<string>;
+    /** The load balancer's ARN suffix (CloudWatch dimension, request-count scaling label). */
+    arnSuffix: pulumi.Input<string>;
+}
 
-    const securityGroup = new aws.ec2.SecurityGroup(`${name}-alb`, {
-        vpcId: w.vpcId,
-        description: `Load balancer of ${name}: HTTP(S) from the internet`,
-        tags: { ...w.tags, Name: `${name}-alb` },
-    }, opts);
-    const listenerPorts = httpsOn ? [80, 443] : [80];
-    for (const port of listenerPorts) {
-        new aws.vpc.SecurityGroupIngressRule(`${name}-alb-in-${port}`, {
-            securityGroupId: securityGroup.id,
-            description: `HTTP${port === 443 ? "S" : ""} from anywhere`,
-            ipProtocol: "tcp",
-            fromPort: port,
-            toPort: port,
-            cidrIpv4: "0.0.0.0/0",
-        }, opts);
+/** Every problem with a LoadBalancer's arguments (empty when valid). */
+export function loadBalancerProblems(args: LoadBalancerArgs): string[] {
+    const problems: string[] = [];
+    checkInteger(problems, "idleTimeout", args.idleTimeout, 1, 4000);
+    checkInteger(problems, "accessLogsExpireDays", args.accessLogsExpireDays, 1, 3650);
+    if (args.https) {
+        const { certificateArn, domain, hostedZoneId } = args.https;
+        if (!certificateArn && !domain) problems.push("https: needs certificateArn (an issued ACM certificate) or domain with hostedZoneId");
+        if (certificateArn && domain) problems.push("https: give certificateArn or domain, not both");
+        if (domain && !hostedZoneId) problems.push(`https.hostedZoneId: required with https.domain "${domain}" to validate the certificate and create the alias record`);
+        if (typeof certificateArn === "string" && !/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/.test(certificateArn)) {
+            problems.push(`https.certificateArn: got "${certificateArn}"; allowed: arn:aws:acm:<region>:<account>:certificate/<uuid>`);
+        }
     }
+    return problems;
+}
 
-    let dependsOn: pulumi.Resource[] = [];
-    let accessLogs: aws.types.input.lb.LoadBalancerAccessLogs | undefined;
-    let accessLogsBucket: aws.s3.Bucket | undefined;
-    if (lbArgs.accessLogs) {
-        const prefix = name;
-        const created = createAccessLogsBucket(name, {
-            prefix,
-            expireDays: lbArgs.accessLogsExpireDays ?? 90,
-            retainOnDelete: lbArgs.retainAccessLogsOnDelete ?? false,
-            tags: w.tags,
+/**
+ * One internet-facing Application Load Balancer for an environment: its security group (80, and 443
+ * with HTTPS, from anywhere), an HTTP listener (a 301 to HTTPS when HTTPS is on), an HTTPS listener
+ * with a TLS 1.3 policy, a DNS-validated certificate and alias record for a domain, and optional
+ * access logs. Unmatched requests get a 404; each public `Service` adds a listener rule and a
+ * target group of its own.
+ */
+export class LoadBalancer extends pulumi.ComponentResource {
+    public readonly loadBalancer: aws.lb.LoadBalancer;
+    public readonly securityGroup: aws.ec2.SecurityGroup;
+    public readonly httpListener: aws.lb.Listener;
+    public readonly httpsListener?: aws.lb.Listener;
+    public readonly accessLogsBucket?: aws.s3.Bucket;
+    public readonly aliasRecord?: aws.route53.Record;
+    /** The URL of the load balancer (`https://<domain>` with a domain, else its DNS name). */
+    public readonly url: pulumi.Output<string>;
+    /** ARN of the listener services add rules to (HTTPS when on, else HTTP). */
+    public readonly listenerArn: pulumi.Output<string>;
+    public readonly securityGroupId: pulumi.Output<string>;
+    public readonly arnSuffix: pulumi.Output<string>;
+    public readonly dnsName: pulumi.Output<string>;
+
+    constructor(name: string, args: LoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("fargatekit:index:LoadBalancer", name, {}, opts);
+        const problems = loadBalancerProblems(args);
+        try {
+            assertComponentName("LoadBalancer", name, "-alb", ELB_NAME_MAX);
+        } catch (e) {
+            problems.unshift((e as Error).message);
+        }
+        if (problems.length > 0) throw new Error(`LoadBalancer "${name}": ${problems.join("; ")}`);
+
+        const parent = { parent: this };
+        const httpsOn = args.https !== undefined;
+        const vpcId = args.network.vpcId;
+
+        this.securityGroup = new aws.ec2.SecurityGroup(`${name}-alb`, {
+            vpcId,
+            description: `Load balancer ${name}: HTTP(S) from the internet`,
+            tags: { ...args.tags, Name: `${name}-alb` },
         }, parent);
-        accessLogsBucket = created.bucket;
-        accessLogs = { bucket: created.bucket.bucket, prefix, enabled: true };
-        // ELB checks it may write to the bucket when logging is enabled: the policy must exist first.
-        dependsOn = [created.policy];
-    }
+        for (const port of httpsOn ? [80, 443] : [80]) {
+            new aws.vpc.SecurityGroupIngressRule(`${name}-alb-in-${port}`, {
+                securityGroupId: this.securityGroup.id,
+                description: `HTTP${port === 443 ? "S" : ""} from anywhere`,
+                ipProtocol: "tcp",
+                fromPort: port,
+                toPort: port,
+                cidrIpv4: "0.0.0.0/0",
+            }, parent);
+        }
 
-    const loadBalancer = new aws.lb.LoadBalancer(`${name}-alb`, {
-        loadBalancerType: "application",
-        internal: false,
-        ipAddressType: "ipv4",
-        subnets: w.subnetIds,
-        securityGroups: [securityGroup.id],
-        // Drop headers that are not valid HTTP (a request-smuggling guard; Security Hub ELB.4).
-        dropInvalidHeaderFields: true,
-        enableDeletionProtection: lbArgs.deletionProtection ?? false,
-        idleTimeout: lbArgs.idleTimeout ?? 60,
-        accessLogs,
-        tags: w.tags,
-    }, { parent, dependsOn });
+        let dependsOn: pulumi.Resource[] = [];
+        let accessLogs: aws.types.input.lb.LoadBalancerAccessLogs | undefined;
+        if (args.accessLogs) {
+            const created = createAccessLogsBucket(name, {
+                prefix: name,
+                expireDays: args.accessLogsExpireDays ?? 90,
+                retainOnDelete: args.retainAccessLogsOnDelete ?? false,
+                tags: args.tags,
+            }, this);
+            this.accessLogsBucket = created.bucket;
+            accessLogs = { bucket: created.bucket.bucket, prefix: name, enabled: true };
+            // ELB checks it may write to the bucket when logging is enabled: the policy must exist first.
+            dependsOn = [created.policy];
+        }
 
-    const hc = w.healthCheck;
-    const targetGroup = new aws.lb.TargetGroup(`${name}-tg`, {
-        vpcId: w.vpcId,
-        // Fargate tasks use awsvpc networking: they register by IP, never by instance
-        // (ECS developer guide, "Use a load balancer to distribute Amazon ECS service traffic").
-        targetType: "ip",
-        port: w.port,
-        protocol: "HTTP",
-        protocolVersion: "HTTP1",
-        deregistrationDelay: w.deregistrationDelay,
-        healthCheck: {
-            enabled: true,
+        this.loadBalancer = new aws.lb.LoadBalancer(`${name}-alb`, {
+            loadBalancerType: "application",
+            internal: false,
+            ipAddressType: "ipv4",
+            subnets: args.network.publicSubnetIds,
+            securityGroups: [this.securityGroup.id],
+            // Drop headers that are not valid HTTP (a request-smuggling guard; Security Hub ELB.4).
+            dropInvalidHeaderFields: true,
+            enableDeletionProtection: args.deletionProtection ?? false,
+            idleTimeout: args.idleTimeout ?? 60,
+            accessLogs,
+            tags: args.tags,
+        }, { parent: this, dependsOn });
+
+        let certificateArn: pulumi.Input<string> | undefined = args.https?.certificateArn;
+        if (args.https?.domain && args.https.hostedZoneId) {
+            const certificate = new aws.acm.Certificate(`${name}-cert`, {
+                domainName: args.https.domain,
+                validationMethod: "DNS",
+                tags: args.tags,
+            }, parent);
+            const option = certificate.domainValidationOptions.apply((o) => o[0]);
+            const validationRecord = new aws.route53.Record(`${name}-cert-validation`, {
+                zoneId: args.https.hostedZoneId,
+                name: option.resourceRecordName,
+                type: option.resourceRecordType,
+                records: [option.resourceRecordValue],
+                ttl: 60,
+                allowOverwrite: true,
+            }, parent);
+            const validation = new aws.acm.CertificateValidation(`${name}-cert`, {
+                certificateArn: certificate.arn,
+                validationRecordFqdns: [validationRecord.fqdn],
+            }, parent);
+            certificateArn = validation.certificateArn;
+            this.aliasRecord = new aws.route53.Record(`${name}-alias`, {
+                zoneId: args.https.hostedZoneId,
+                name: args.https.domain,
+                type: "A",
+                aliases: [{ name: this.loadBalancer.dnsName, zoneId: this.loadBalancer.zoneId, evaluateTargetHealth: true }],
+            }, parent);
+        }
+
+        const noRoute = [{ type: "fixed-response", fixedResponse: NO_ROUTE_RESPONSE }];
+        this.httpListener = new aws.lb.Listener(`${name}-http`, {
+            loadBalancerArn: this.loadBalancer.arn,
+            port: 80,
             protocol: "HTTP",
-            port: "traffic-port",
-            path: hc.path ?? "/health",
-            interval: hc.interval ?? 10,
-            timeout: hc.timeout ?? 5,
-            healthyThreshold: hc.healthyThreshold ?? 2,
-            unhealthyThreshold: hc.unhealthyThreshold ?? 3,
-            matcher: hc.matcher ?? "200",
-        },
-        tags: w.tags,
-    }, opts);
+            defaultActions: httpsOn
+                ? [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }]
+                : noRoute,
+            tags: args.tags,
+        }, parent);
+        if (httpsOn) {
+            this.httpsListener = new aws.lb.Listener(`${name}-https`, {
+                loadBalancerArn: this.loadBalancer.arn,
+                port: 443,
+                protocol: "HTTPS",
+                sslPolicy: args.https!.tlsPolicy ?? TlsPolicy.Tls13And12,
+                certificateArn,
+                defaultActions: noRoute,
+                tags: args.tags,
+            }, parent);
+        }
 
-    let certificateArn: pulumi.Input<string> | undefined = w.https?.certificateArn;
-    let aliasRecord: aws.route53.Record | undefined;
-    if (w.https?.domain && w.https.hostedZoneId) {
-        const certificate = new aws.acm.Certificate(`${name}-cert`, {
-            domainName: w.https.domain,
-            validationMethod: "DNS",
-            tags: w.tags,
-        }, opts);
-        const option = certificate.domainValidationOptions.apply((o) => o[0]);
-        const validationRecord = new aws.route53.Record(`${name}-cert-validation`, {
-            zoneId: w.https.hostedZoneId,
-            name: option.resourceRecordName,
-            type: option.resourceRecordType,
-            records: [option.resourceRecordValue],
-            ttl: 60,
-            allowOverwrite: true,
-        }, opts);
-        const validation = new aws.acm.CertificateValidation(`${name}-cert`, {
-            certificateArn: certificate.arn,
-            validationRecordFqdns: [validationRecord.fqdn],
-        }, opts);
-        certificateArn = validation.certificateArn;
-        aliasRecord = new aws.route53.Record(`${name}-alias`, {
-            zoneId: w.https.hostedZoneId,
-            name: w.https.domain,
-            type: "A",
-            aliases: [{ name: loadBalancer.dnsName, zoneId: loadBalancer.zoneId, evaluateTargetHealth: true }],
-        }, opts);
+        const host = args.https?.domain ? pulumi.output(args.https.domain) : this.loadBalancer.dnsName;
+        this.url = pulumi.interpolate`${httpsOn ? "https" : "http"}://${host}`;
+        this.listenerArn = (this.httpsListener ?? this.httpListener).arn;
+        this.securityGroupId = this.securityGroup.id;
+        this.arnSuffix = this.loadBalancer.arnSuffix;
+        this.dnsName = this.loadBalancer.dnsName;
+        this.registerOutputs({ url: this.url, listenerArn: this.listenerArn, securityGroupId: this.securityGroupId, arnSuffix: this.arnSuffix, dnsName: this.dnsName });
     }
-
-    const forward = [{ type: "forward", targetGroupArn: targetGroup.arn }];
-    const httpListener = new aws.lb.Listener(`${name}-http`, {
-        loadBalancerArn: loadBalancer.arn,
-        port: 80,
-        protocol: "HTTP",
-        defaultActions: httpsOn
-            ? [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }]
-            : forward,
-        tags: w.tags,
-    }, opts);
-    const httpsListener = httpsOn
-        ? new aws.lb.Listener(`${name}-https`, {
-            loadBalancerArn: loadBalancer.arn,
-            port: 443,
-            protocol: "HTTPS",
-            sslPolicy: w.https!.tlsPolicy ?? TlsPolicy.Tls13And12,
-            certificateArn,
-            defaultActions: forward,
-            tags: w.tags,
-        }, opts)
-        : undefined;
-
-    const host = w.https?.domain ? pulumi.output(w.https.domain) : loadBalancer.dnsName;
-    const url = pulumi.interpolate`${httpsOn ? "https" : "http"}://${host}`;
-    /** The listener that forwards to the target group: the service must wait for it. */
-    const forwardingListener = httpsListener ?? httpListener;
-    return { securityGroup, loadBalancer, targetGroup, httpListener, httpsListener, forwardingListener, aliasRecord, accessLogsBucket, url };
 }

@@ -25,6 +25,8 @@ export interface ExistingVpcArgs {
     publicSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
     /** Private subnet ids (with egress through NAT), where tasks run when they get no public IP. */
     privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    /** Whether (and how) the private subnets reach the internet through NAT. @default NatGateways.PerAz */
+    natMode?: NatGateways;
 }
 
 export interface NetworkArgs {
@@ -93,6 +95,8 @@ export class Network extends pulumi.ComponentResource {
     public readonly publicSubnets: aws.ec2.Subnet[] = [];
     public readonly privateSubnets: aws.ec2.Subnet[] = [];
     public readonly natGateways: aws.ec2.NatGateway[] = [];
+    /** The NAT strategy: services and jobs place their tasks by it (public subnets with a public IP without NAT). */
+    public readonly natMode: NatGateways;
     /** The VPC's flow log (undefined when disabled or adopted). */
     public readonly flowLog?: aws.ec2.FlowLog;
     /** The flow log's log group (destination CloudWatchLogs) or bucket (destination S3). */
@@ -125,6 +129,7 @@ export class Network extends pulumi.ComponentResource {
             }
         }
         if (problems.length > 0) throw new Error(`Network "${name}": ${problems.join("; ")}`);
+        this.natMode = args.existing ? (args.existing.natMode ?? NatGateways.PerAz) : nat;
 
         if (args.existing) {
             this.vpcId = pulumi.output(args.existing.vpcId);

@@ -5,7 +5,9 @@ import { runTaskCommand } from "./run-task-command";
 import { scheduleExpressionProblems, timezoneProblems } from "./schedule-expression";
 import { listOwnRunsStatement, schedulerPermissionStatements, schedulerTrustPolicy } from "./scheduler-iam";
 import { FargateTaskDefinition, FargateTaskDefinitionArgs, taskDefinitionProblems } from "./task-definition";
-import { CapacityMode, runTaskStrategy } from "./web-service";
+import { CapacityMode, runTaskStrategy } from "./capacity";
+import { ClusterRef } from "./cluster";
+import { NetworkRef, placementProblem, taskPlacement, TaskSubnets } from "./placement";
 import { checkEnum, checkInteger } from "./validate";
 
 /** What a run does when the previous run of the same job is still going. */
@@ -36,14 +38,12 @@ export interface ScheduleRetryArgs {
 }
 
 export interface ScheduledTaskArgs {
-    /** The cluster's ARN (pass `Cluster.clusterArn`, which resolves once its capacity providers exist). */
-    clusterArn: pulumi.Input<string>;
-    /** The VPC of the job's security group. */
-    vpcId: pulumi.Input<string>;
-    /** Subnets the task runs in (private with NAT, or public with `assignPublicIp`). */
-    subnetIds: pulumi.Input<pulumi.Input<string>[]>;
-    /** Public IP for the task (public subnets without NAT need it to pull the image). @default false */
-    assignPublicIp?: boolean;
+    /** The cluster (a `Cluster` fits: its ARN resolves once its capacity providers exist). */
+    cluster: ClusterRef;
+    /** The network (a `Network` fits): the VPC of the job's security group and its subnets. */
+    network: NetworkRef;
+    /** Where the task runs. @default private behind NAT, public with a public IP when the network has no NAT */
+    subnets?: TaskSubnets;
     /**
      * `rate(…)`, `cron(…)` with 6 fields, or `at(…)`; validated locally.
      * @example "cron(0 3 * * ? *)"
@@ -85,6 +85,9 @@ export function scheduledTaskProblems(args: ScheduledTaskArgs): string[] {
     checkInteger(problems, "retries.maxEventAgeSeconds", r.maxEventAgeSeconds, ...RETRY_LIMITS.maxEventAgeSeconds);
     checkEnum(problems, "overlap", args.overlap, OverlapPolicy);
     checkEnum(problems, "capacity", args.capacity, CapacityMode);
+    checkEnum(problems, "subnets", args.subnets, TaskSubnets);
+    const placement = placementProblem(args.network, args.subnets);
+    if (placement) problems.push(placement);
     if (args.platformVersion !== undefined && !/^\d+\.\d+\.\d+$/.test(args.platformVersion)) problems.push(`platformVersion: got "${args.platformVersion}"; allowed: a numeric version such as "1.4.0" (omit for LATEST)`);
     if (SKIP_IF_RUNNING_ENV in (args.task.environment ?? {})) problems.push(`task.environment.${SKIP_IF_RUNNING_ENV}: set by the overlap policy; use overlap instead`);
     return problems;
@@ -131,11 +134,11 @@ export class ScheduledTask extends pulumi.ComponentResource {
         const parent = { parent: this };
         const skip = (args.overlap ?? OverlapPolicy.Allow) === OverlapPolicy.Skip;
         const capacity = args.capacity ?? CapacityMode.Fargate;
-        const assignPublicIp = args.assignPublicIp ?? false;
+        const { subnetIds, assignPublicIp } = taskPlacement(args.network, args.subnets);
         const region = aws.getRegionOutput({}, parent);
         const identity = aws.getCallerIdentityOutput({}, parent);
         const partition = aws.getPartitionOutput({}, parent);
-        const clusterArn = pulumi.output(args.clusterArn);
+        const clusterArn = pulumi.output(args.cluster.clusterArn);
 
         const extraStatements = args.task.taskRoleStatements;
         taskDefinitions.set(this, new FargateTaskDefinition(name, {
@@ -151,7 +154,7 @@ export class ScheduledTask extends pulumi.ComponentResource {
         // Jobs take no inbound traffic: no ingress rule at all, egress for the image, logs, secrets
         // and whatever the job calls.
         this.securityGroup = new aws.ec2.SecurityGroup(`${name}-sg`, {
-            vpcId: args.vpcId,
+            vpcId: args.network.vpcId,
             description: `Scheduled task ${name}: egress only`,
             tags: { ...args.tags, Name: `${name}-sg` },
         }, parent);
@@ -213,7 +216,7 @@ export class ScheduledTask extends pulumi.ComponentResource {
                     // RunTask takes a launch type or a capacity provider strategy, never both (ECS API reference, RunTask).
                     ...(strategy ? { capacityProviderStrategies: strategy } : { launchType: "FARGATE" }),
                     ...(args.platformVersion ? { platformVersion: args.platformVersion } : {}),
-                    networkConfiguration: { subnets: args.subnetIds, securityGroups: [this.securityGroup.id], assignPublicIp },
+                    networkConfiguration: { subnets: subnetIds, securityGroups: [this.securityGroup.id], assignPublicIp },
                     // Tasks carry the task definition's tags (cost allocation); needs ecs:TagResource above.
                     propagateTags: "TASK_DEFINITION",
                     enableEcsManagedTags: true,
@@ -239,7 +242,7 @@ export class ScheduledTask extends pulumi.ComponentResource {
             region: region.region,
             cluster: clusterArn,
             taskDefinition: this.taskDefinitionArn,
-            subnets: args.subnetIds,
+            subnets: subnetIds,
             securityGroups: [this.securityGroup.id],
             assignPublicIp,
             capacityProviderStrategy: strategy,

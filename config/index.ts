@@ -9,17 +9,14 @@ import * as path from "node:path";
 import { z } from "zod";
 import { jobsProblems, jobsSchema } from "./jobs";
 import {
-    CapacityMode, ContainerInsights, FLOW_LOG_DEFAULTS, FLOW_LOG_S3_MAX_DAYS, FlowLogDestination, flowLogsProblems, FlowLogTrafficType,
-    HEALTH_CHECK_LIMITS, ImagePlatform, NatGateways, planSubnets, TARGET_HEALTH_CHECK_LIMITS, TlsPolicy,
+    ContainerInsights, EnvironmentArgs, FLOW_LOG_DEFAULTS, FLOW_LOG_S3_MAX_DAYS, FlowLogDestination, flowLogsProblems, FlowLogTrafficType,
+    ImagePlatform, NatGateways, planSubnets, TlsPolicy,
 } from "fargatekit";
+import { servicesProblems, servicesSchema } from "./services";
 
-import { containerProblems, enumOf, envName, int, logRetention } from "./fields";
+import { enumOf, int } from "./fields";
 
-/** Where the service's tasks run: public subnets with public IPs (no NAT needed) or private ones behind NAT. */
-export enum TaskSubnets {
-    Public = "public",
-    Private = "private",
-}
+export { TaskSubnets } from "fargatekit";
 
 /** VPC flow logs (Security Hub EC2.6); retention is checked against the destination in crossFieldProblems. */
 const flowLogs = z.strictObject({
@@ -32,8 +29,8 @@ const flowLogs = z.strictObject({
 const network = z.strictObject({
     /** The VPC's IPv4 range. */
     cidrBlock: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/(1[6-9]|2[0-4])$/, "must be an IPv4 CIDR block from /16 to /24").default("10.0.0.0/16"),
-    /** Availability zones to span; a load balancer needs at least 2. */
-    azCount: int(2, 6).default(2),
+    /** Availability zones to span; a load balancer needs at least 2 (checked with the services). */
+    azCount: int(1, 6).default(2),
     natGateways: enumOf(NatGateways).default(NatGateways.None),
     flowLogs: flowLogs.default(flowLogs.parse({})),
     /** An S3 gateway endpoint on the private route tables; defaults to on when there are NAT gateways. */
@@ -52,58 +49,15 @@ const image = z.strictObject({
     context: z.string().min(1).default("app"),
     dockerfile: z.string().min(1).default("Dockerfile"),
     platform: enumOf(ImagePlatform).default(ImagePlatform.LinuxAmd64),
+    /**
+     * A prebuilt image to run instead of building: `<registry>/<repo>@sha256:<64 hex>` (the deploy
+     * workflow promotes dev's `imageRef` to prod this way). Nothing is built when it is set.
+     */
+    ref: z.string().regex(/^[a-z0-9.-]+(:\d+)?\/[a-z0-9._\/-]+(:[\w.-]{1,128})?@sha256:[0-9a-f]{64}$/, "must be an image reference pinned by digest, <registry>/<repository>@sha256:<64 hex digits>").optional(),
 });
 
 const cluster = z.strictObject({
     containerInsights: enumOf(ContainerInsights).default(ContainerInsights.Enabled),
-});
-
-const healthCheck = z.strictObject({
-    path: z.string().regex(/^\/[\x21-\x7e]{0,1023}$/, 'must start with "/"').default("/health"),
-    interval: int(...TARGET_HEALTH_CHECK_LIMITS.interval).default(10),
-    timeout: int(...TARGET_HEALTH_CHECK_LIMITS.timeout).default(5),
-    healthyThreshold: int(...TARGET_HEALTH_CHECK_LIMITS.healthyThreshold).default(2),
-    unhealthyThreshold: int(...TARGET_HEALTH_CHECK_LIMITS.unhealthyThreshold).default(3),
-    matcher: z.string().regex(/^([2-4]\d\d)([-,]([2-4]\d\d))*$/, 'must be HTTP codes 200–499 like "200" or "200-299"').default("200"),
-});
-
-const containerHealthCheck = z.strictObject({
-    interval: int(...HEALTH_CHECK_LIMITS.interval).default(10),
-    timeout: int(...HEALTH_CHECK_LIMITS.timeout).default(5),
-    retries: int(...HEALTH_CHECK_LIMITS.retries).default(3),
-    startPeriod: int(...HEALTH_CHECK_LIMITS.startPeriod).default(10),
-});
-
-const autoscaling = z.strictObject({
-    minCount: int(0, 1000),
-    maxCount: int(1, 1000),
-    cpuTarget: z.number().min(1).max(100).default(60),
-    memoryTarget: z.number().min(1).max(100).optional(),
-    requestsPerTarget: int(1, 1_000_000).optional(),
-    scaleInCooldown: int(0, 3600).default(300),
-    scaleOutCooldown: int(0, 3600).default(60),
-});
-
-const service = z.strictObject({
-    cpu: z.number().int().default(256),
-    memory: z.number().int().default(512),
-    port: int(1, 65535).default(8080),
-    desiredCount: int(0, 1000).default(1),
-    capacity: enumOf(CapacityMode).default(CapacityMode.Fargate),
-    /** Defaults to private when the network has NAT gateways, public otherwise. */
-    subnets: enumOf(TaskSubnets).optional(),
-    environment: z.record(envName, z.string()).default({}),
-    /** Variable name → full ARN of a Secrets Manager secret (optionally `:json-key::`) or SSM parameter. */
-    secrets: z.record(envName, z.string()).default({}),
-    logRetentionDays: logRetention.default(30),
-    exec: z.boolean().default(false),
-    readonlyRootFilesystem: z.boolean().optional(),
-    stopTimeout: int(2, 120).default(30),
-    deregistrationDelay: int(0, 3600).default(30),
-    healthCheckGracePeriod: int(0, 7200).default(30),
-    healthCheck: healthCheck.default(healthCheck.parse({})),
-    containerHealthCheck: containerHealthCheck.default(containerHealthCheck.parse({})),
-    autoscaling: autoscaling.optional(),
 });
 
 const loadBalancer = z.strictObject({
@@ -126,7 +80,8 @@ export const configSchema = {
     registry: registry.default(registry.parse({})),
     image: image.default(image.parse({})),
     cluster: cluster.default(cluster.parse({})),
-    service: service.default(service.parse({})),
+    /** The services: public (a route on the shared load balancer), internal (Service Connect) or workers. */
+    services: servicesSchema.min(1),
     loadBalancer: loadBalancer.default(loadBalancer.parse({})),
     https: https.optional(),
     /** Keep stateful resources (image repository, log groups, access logs) in AWS on destroy. */
@@ -139,6 +94,9 @@ export const configSchema = {
 
 type Schema = typeof configSchema;
 export type StackConfig = { [K in keyof Schema]: z.output<Schema[K]> } & { project: string; stack: string };
+// The typed config is the Environment's args, so the program hands it over as it is.
+const _isEnvironmentArgs: EnvironmentArgs = {} as StackConfig;
+void _isEnvironmentArgs;
 
 /** An invalid configuration; `problems` holds one line per problem. */
 export class ConfigError extends Error {
@@ -174,7 +132,11 @@ export function didYouMean(given: string, known: readonly string[]): string | un
 function knownKeysAt(schema: z.ZodType, path: PropertyKey[]): string[] {
     let s: any = schema;
     const unwrap = () => {
-        while (s && (s instanceof z.ZodOptional || s instanceof z.ZodDefault || s instanceof z.ZodNullable)) s = s.unwrap();
+        for (;;) {
+            if (s instanceof z.ZodOptional || s instanceof z.ZodDefault || s instanceof z.ZodNullable) s = s.unwrap();
+            else if (s instanceof z.ZodPipe) s = s.in; // .transform()
+            else break;
+        }
     };
     unwrap();
     for (const seg of path) {
@@ -189,6 +151,15 @@ function knownKeysAt(schema: z.ZodType, path: PropertyKey[]): string[] {
 
 function valueAt(value: unknown, path: PropertyKey[]): unknown {
     return path.reduce<unknown>((v, seg) => (v !== null && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[seg] : undefined), value);
+}
+
+/** A path with list indexes replaced by the item's `name` where it has one (`services.web.cpu`). */
+function namedPath(value: unknown, path: PropertyKey[]): string[] {
+    return path.map((seg, i) => {
+        const item = typeof seg === "number" ? valueAt(value, path.slice(0, i + 1)) : undefined;
+        const name = item && typeof item === "object" ? (item as Record<string, unknown>).name : undefined;
+        return typeof name === "string" && /^[a-z][a-z0-9-]*$/.test(name) ? name : String(seg);
+    });
 }
 
 const show = (v: unknown) => (v === undefined ? "nothing" : JSON.stringify(v));
@@ -224,7 +195,7 @@ export function parseConfig(raw: Record<string, unknown>, project: string, stack
             continue;
         }
         for (const issue of result.error.issues) {
-            const where = [`${project}:${key}`, ...issue.path.map(String)].join(".");
+            const where = [`${project}:${key}`, ...namedPath(raw[key], issue.path)].join(".");
             if (issue.code === "unrecognized_keys") {
                 const keys = knownKeysAt(keySchema, issue.path);
                 for (const k of issue.keys) {
@@ -237,6 +208,7 @@ export function parseConfig(raw: Record<string, unknown>, project: string, stack
         }
     }
     if (problems.length === 0) problems.push(...crossFieldProblems(out as StackConfig));
+    if (raw.service !== undefined && !("services" in raw)) problems.push(`${project}:service: replaced by ${project}:services, a list of services (see README, "Services"); move its keys into an entry with name: web, expose: public, port and route`);
     if (problems.length > 0) throw new ConfigError(stack, problems);
     return out as StackConfig;
 }
@@ -248,27 +220,7 @@ export const PROJECT_DIR = path.resolve(__dirname, "..");
 export function crossFieldProblems(c: StackConfig): string[] {
     const p: string[] = [];
     const k = (key: string) => `${c.project}:${key}`;
-    const s = c.service;
-    p.push(...containerProblems((field) => k(`service.${field}`), "service.environment", s));
-    if (s.autoscaling) {
-        const a = s.autoscaling;
-        if (a.minCount > a.maxCount) p.push(`${k("service.autoscaling")}: minCount ${a.minCount} is greater than maxCount ${a.maxCount}`);
-        if (s.desiredCount < a.minCount || s.desiredCount > a.maxCount) {
-            p.push(`${k("service.desiredCount")}: got ${s.desiredCount}; must lie between autoscaling.minCount ${a.minCount} and autoscaling.maxCount ${a.maxCount}`);
-        }
-    }
-    if (s.healthCheck.timeout >= s.healthCheck.interval) {
-        p.push(`${k("service.healthCheck.timeout")}: got ${s.healthCheck.timeout}; must be less than healthCheck.interval (${s.healthCheck.interval})`);
-    }
-    if (s.containerHealthCheck.timeout >= s.containerHealthCheck.interval) {
-        p.push(`${k("service.containerHealthCheck.timeout")}: got ${s.containerHealthCheck.timeout}; must be less than containerHealthCheck.interval (${s.containerHealthCheck.interval})`);
-    }
-    if (s.exec && s.readonlyRootFilesystem === true) {
-        p.push(`${k("service.readonlyRootFilesystem")}: got true with service.exec true; ECS Exec needs a writable root filesystem (its agent writes there). Turn one off.`);
-    }
-    if (s.subnets === TaskSubnets.Private && c.network.natGateways === NatGateways.None) {
-        p.push(`${k("service.subnets")}: got "private" with network.natGateways "none"; tasks in private subnets need a NAT gateway ("single" or "perAz") to pull images, or use "public"`);
-    }
+    p.push(...servicesProblems(c.project, c.services, c.network));
     p.push(...flowLogsProblems(c.network.flowLogs, (field) => k(`network.flowLogs.${field}`)));
     try {
         planSubnets(c.network.cidrBlock, c.network.azCount);
@@ -278,14 +230,15 @@ export function crossFieldProblems(c: StackConfig): string[] {
     // The build context is read when the program runs, after the network and registry are declared:
     // check it here so a wrong path fails before any resource.
     const context = path.resolve(PROJECT_DIR, c.image.context);
-    if (!existsSync(context)) p.push(`${k("image.context")}: got "${c.image.context}"; no such directory under ${PROJECT_DIR}`);
+    if (c.image.ref !== undefined) { /* a prebuilt image: nothing is built, the context is not read */ }
+    else if (!existsSync(context)) p.push(`${k("image.context")}: got "${c.image.context}"; no such directory under ${PROJECT_DIR}`);
     else if (!existsSync(path.join(context, c.image.dockerfile))) p.push(`${k("image.dockerfile")}: got "${c.image.dockerfile}"; not found in ${context}`);
     if (c.https) {
         if (!c.https.certificateArn && !c.https.domain) p.push(`${k("https")}: needs certificateArn or domain (with hostedZoneId)`);
         if (c.https.certificateArn && c.https.domain) p.push(`${k("https")}: give certificateArn or domain, not both`);
         if (c.https.domain && !c.https.hostedZoneId) p.push(`${k("https.hostedZoneId")}: required with https.domain "${c.https.domain}"`);
     }
-    p.push(...jobsProblems(c.project, c.jobs));
+    p.push(...jobsProblems(c.project, c.jobs, c.network.natGateways));
     return p;
 }
 

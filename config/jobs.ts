@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import {
-    CapacityMode, OverlapPolicy, RETRY_LIMITS,
+    CapacityMode, EnvironmentJobArgs, OverlapPolicy, RETRY_LIMITS, TaskSubnets,
     scheduleExpressionProblems, SKIP_IF_RUNNING_ENV, timezoneProblems, FLEXIBLE_WINDOW_MAX_MINUTES,
 } from "fargatekit";
 
@@ -42,15 +42,19 @@ export const jobSchema = z.strictObject({
     /** Minutes Scheduler may start a run late to spread load; 0 = on time. */
     flexibleWindowMinutes: int(0, FLEXIBLE_WINDOW_MAX_MINUTES).default(0),
     capacity: enumOf(CapacityMode).default(CapacityMode.Fargate),
-    /** The service's logRetentionDays when omitted. */
-    logRetentionDays: logRetention.optional(),
+    /** Defaults to private when the network has NAT gateways, public otherwise. */
+    subnets: enumOf(TaskSubnets).optional(),
+    logRetentionDays: logRetention.default(30),
 });
 
 export const jobsSchema = z.array(jobSchema);
 export type JobConfig = z.output<typeof jobSchema>;
+// The typed config is the Environment's args: a job that parses is a valid EnvironmentJobArgs.
+const _isEnvironmentJob: EnvironmentJobArgs = {} as JobConfig;
+void _isEnvironmentJob;
 
 /** The rules over a job's fields that the schema cannot say alone; every problem, each with its key. */
-export function jobsProblems(project: string, jobs: readonly JobConfig[]): string[] {
+export function jobsProblems(project: string, jobs: readonly JobConfig[], natGateways: string): string[] {
     const p: string[] = [];
     const seen = new Map<string, number>();
     jobs.forEach((job, i) => {
@@ -61,6 +65,7 @@ export function jobsProblems(project: string, jobs: readonly JobConfig[]): strin
         p.push(...containerProblems(k, "environment", job));
         for (const problem of scheduleExpressionProblems(job.schedule)) p.push(`${k("schedule")}: ${problem}`);
         for (const problem of timezoneProblems(job.timezone)) p.push(`${k("timezone")}: ${problem}`);
+        if (job.subnets === TaskSubnets.Private && natGateways === "none") p.push(`${k("subnets")}: got "private" with network.natGateways "none"; a task in a private subnet needs a NAT gateway to pull its image, or use "public"`);
         if (SKIP_IF_RUNNING_ENV in job.environment) p.push(`${k(`environment.${SKIP_IF_RUNNING_ENV}`)}: set by overlap; use overlap: skip or allow instead`);
     });
     return p;

@@ -137,12 +137,12 @@ export async function evaluate(resources: PlanResource[], rules: ProjectRule[] =
         if ("validateResource" in rule && rule.validateResource) {
             const validations = Array.isArray(rule.validateResource) ? rule.validateResource : [rule.validateResource];
             const applies = (rule as ResourceRule).appliesTo;
-            checked = 0;
+            let seen = 0;
             const reasons = new Set<string>();
             let applied = 0;
             for (const r of resources) {
                 if (applies && !applies.includes(r.type)) continue;
-                checked++;
+                seen++;
                 let skipped = 0;
                 for (const validate of validations) {
                     try {
@@ -160,7 +160,10 @@ export async function evaluate(resources: PlanResource[], rules: ProjectRule[] =
                 }
                 if (skipped < validations.length) applied++;
             }
-            if (applied === 0) notApplicableReason = checked === 0 ? `no resource of type ${(applies ?? ["any"]).join(", ")} in this stack` : [...reasons].join("; ");
+            // Only the resources the rule applied to count as checked: one it was not applicable to
+            // is never reported as passed.
+            checked = applied;
+            if (applied === 0) notApplicableReason = seen === 0 ? `no resource of type ${(applies ?? ["any"]).join(", ")} in this stack` : [...reasons].join("; ");
         }
         if ("validateStack" in rule && rule.validateStack) {
             try {

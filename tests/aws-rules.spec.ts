@@ -145,29 +145,34 @@ for (const stack of ["dev", "prod"] as const) {
             }
         });
 
-        it("HTTPS listeners carry a certificate and a TLS 1.3 policy; HTTP either forwards or redirects to HTTPS", () => {
+        it("HTTPS listeners carry a certificate and a TLS 1.3 policy; HTTP redirects to HTTPS when it is on; unmatched requests get a 404", () => {
             const listeners = g.ofType(T.listener);
+            const https = listeners.some((x) => x.inputs.protocol === "HTTPS");
             for (const l of listeners) {
+                const action = l.inputs.defaultActions[0];
                 if (l.inputs.protocol === "HTTPS") {
                     assert.ok(l.inputs.certificateArn, "HTTPS listener needs a certificate (ELB API reference, CreateListener)");
                     assert.match(l.inputs.sslPolicy, /^ELBSecurityPolicy-TLS13-/);
-                } else {
-                    const action = l.inputs.defaultActions[0];
-                    const https = listeners.some((x) => x.inputs.protocol === "HTTPS");
-                    if (https) assert.deepEqual([action.type, action.redirect?.protocol, action.redirect?.statusCode], ["redirect", "HTTPS", "HTTP_301"]);
-                    else assert.equal(action.type, "forward");
+                } else if (https) {
+                    assert.deepEqual([action.type, action.redirect?.protocol, action.redirect?.statusCode], ["redirect", "HTTPS", "HTTP_301"]);
+                    continue;
                 }
+                // The listener services add rules to answers what no rule matches with a fixed 404.
+                assert.deepEqual([action.type, action.fixedResponse?.statusCode], ["fixed-response", "404"]);
             }
         });
 
-        it("each service depends on the listener forwarding to its target group; loadBalancers name a real container and port", () => {
-            for (const svc of g.ofType(T.service)) {
+        it("each public service depends on the listener rule forwarding to its target group; loadBalancers name a real container and port", () => {
+            const publicServices = g.ofType(T.service).filter((svc) => svc.inputs.loadBalancers.length > 0);
+            assert.ok(publicServices.length >= 1, "the stack has a public service");
+            for (const svc of publicServices) {
                 const td = g.byRef(svc.inputs.taskDefinition)!;
                 assert.ok(td, "the service's task definition is in the graph");
                 for (const lbRef of svc.inputs.loadBalancers) {
-                    const forwarding = g.ofType(T.listener).filter((l) => l.inputs.defaultActions.some((a: any) => a.type === "forward" && a.targetGroupArn === lbRef.targetGroupArn));
-                    assert.ok(forwarding.length >= 1, "a listener forwards to the service's target group");
-                    for (const l of forwarding) assert.ok(svc.dependsOn.includes(l.name), `service waits for listener ${l.name} (else: target group has no associated load balancer)`);
+                    const rules = g.ofType("aws:lb/listenerRule:ListenerRule").filter((r) => r.inputs.actions.some((a: any) => a.type === "forward" && a.targetGroupArn === lbRef.targetGroupArn));
+                    assert.equal(rules.length, 1, "one listener rule forwards to the service's target group");
+                    assert.ok(g.byRef(rules[0].inputs.listenerArn), "the rule is on a listener of this graph");
+                    assert.ok(svc.dependsOn.includes(rules[0].name), `service waits for rule ${rules[0].name} (else: target group has no associated load balancer)`);
                     const c = containers(td).find((x) => x.name === lbRef.containerName);
                     assert.ok(c, `container ${lbRef.containerName} exists`);
                     assert.ok(c.portMappings.some((p: any) => p.containerPort === lbRef.containerPort), `container port ${lbRef.containerPort} is mapped`);
@@ -185,54 +190,58 @@ for (const stack of ["dev", "prod"] as const) {
                 assert.deepEqual(svc.inputs.deploymentCircuitBreaker, { enable: true, rollback: true });
                 assert.equal(svc.inputs.deploymentMinimumHealthyPercent, 100);
                 assert.equal(svc.inputs.deploymentMaximumPercent, 200);
-                assert.ok(svc.inputs.healthCheckGracePeriodSeconds > 0);
+                // The grace period only applies to services behind a load balancer (ECS API reference, CreateService).
+                if (svc.inputs.loadBalancers.length > 0) assert.ok(svc.inputs.healthCheckGracePeriodSeconds > 0);
+                else assert.equal(svc.inputs.healthCheckGracePeriodSeconds, undefined);
                 assert.equal(svc.inputs.waitForSteadyState, true);
             }
         });
 
-        it("the security-group path: internet → ALB on 80/443, ALB → task on the container port, nothing else into tasks", () => {
-            const svc = g.one(T.service);
+        it("the security-group path: internet → ALB on 80/443, ALB → each public service on its port only", () => {
             const lb = g.one(T.lb);
             const [albSgId] = lb.inputs.securityGroups;
-            const taskSgIds: string[] = svc.inputs.networkConfiguration.securityGroups;
-            const port = svc.inputs.loadBalancers[0].containerPort;
             const into = (sg: string) => g.ofType(T.ingress).filter((r) => r.inputs.securityGroupId === sg);
             for (const rule of into(albSgId)) {
                 assert.ok([80, 443].includes(rule.inputs.fromPort) && rule.inputs.fromPort === rule.inputs.toPort, "ALB admits only 80/443");
             }
             const listenerPorts = g.ofType(T.listener).map((l) => l.inputs.port).sort();
             assert.deepEqual(into(albSgId).map((r) => r.inputs.fromPort).sort(), listenerPorts, "ALB admits exactly its listener ports");
-            for (const sg of taskSgIds) {
-                const rules = into(sg);
-                assert.ok(rules.length >= 1);
-                for (const r of rules) {
-                    assert.equal(r.inputs.referencedSecurityGroupId, albSgId, "tasks admit only the ALB's security group");
-                    assert.equal(r.inputs.cidrIpv4, undefined);
-                    assert.ok(r.inputs.fromPort <= port && port <= r.inputs.toPort);
+            for (const svc of g.ofType(T.service).filter((x) => x.inputs.loadBalancers.length > 0)) {
+                const taskSgIds: string[] = svc.inputs.networkConfiguration.securityGroups;
+                const port = svc.inputs.loadBalancers[0].containerPort;
+                for (const sg of taskSgIds) {
+                    const rules = into(sg);
+                    assert.ok(rules.length >= 1);
+                    for (const r of rules) {
+                        assert.equal(r.inputs.referencedSecurityGroupId, albSgId, "public tasks admit only the ALB's security group");
+                        assert.equal(r.inputs.cidrIpv4, undefined);
+                        assert.deepEqual([r.inputs.fromPort, r.inputs.toPort], [port, port]);
+                    }
                 }
+                const albOut = g.ofType(T.egress).filter((r) => r.inputs.securityGroupId === albSgId);
+                assert.ok(albOut.some((r) => taskSgIds.includes(r.inputs.referencedSecurityGroupId) && r.inputs.fromPort === port && r.inputs.toPort === port), `ALB may reach ${svc.name}'s tasks on ${port}`);
             }
-            const albOut = g.ofType(T.egress).filter((r) => r.inputs.securityGroupId === albSgId);
-            assert.ok(albOut.some((r) => taskSgIds.includes(r.inputs.referencedSecurityGroupId) && r.inputs.fromPort <= port && port <= r.inputs.toPort), "ALB may reach the tasks on the container port");
         });
 
-        it("autoscaling: resource id service/<cluster>/<service>, request-count label <alb arnSuffix>/<tg arnSuffix>", () => {
+        it("autoscaling: resource id service/<cluster>/<service>, request-count label <alb arnSuffix>/<its tg arnSuffix>", () => {
             const targets = g.ofType(T.scalingTarget);
-            const svc = g.one(T.service);
-            if (stack === "prod") assert.equal(targets.length, 1, "prod autoscales");
+            if (stack === "prod") assert.equal(targets.length, g.ofType(T.service).length, "every prod service autoscales");
             for (const t of targets) {
-                assert.equal(t.inputs.resourceId, `service/${g.one(T.cluster).state.name}/${svc.state.name}`);
+                const svc = g.ofType(T.service).find((x) => t.inputs.resourceId === `service/${g.one(T.cluster).state.name}/${x.state.name}`);
+                assert.ok(svc, `${t.inputs.resourceId} names a service of the graph`);
                 assert.equal(t.inputs.scalableDimension, "ecs:service:DesiredCount");
                 assert.equal(t.inputs.serviceNamespace, "ecs");
                 assert.ok(t.inputs.minCapacity <= svc.inputs.desiredCount && svc.inputs.desiredCount <= t.inputs.maxCapacity);
                 assert.deepEqual(svc.ignoreChanges, ["desiredCount"], "autoscaling owns desiredCount");
-            }
-            for (const p of g.ofType(T.scalingPolicy)) {
-                assert.equal(p.inputs.resourceId, targets[0].inputs.resourceId);
-                const spec = p.inputs.targetTrackingScalingPolicyConfiguration.predefinedMetricSpecification;
-                if (spec.predefinedMetricType === "ALBRequestCountPerTarget") {
-                    assert.equal(spec.resourceLabel, `${g.one(T.lb).state.arnSuffix}/${g.one(T.tg).state.arnSuffix}`);
+                for (const p of g.ofType(T.scalingPolicy).filter((x) => x.inputs.resourceId === t.inputs.resourceId)) {
+                    const spec = p.inputs.targetTrackingScalingPolicyConfiguration.predefinedMetricSpecification;
+                    if (spec?.predefinedMetricType === "ALBRequestCountPerTarget") {
+                        const tg: { state: Record<string, any> } = g.byRef(svc.inputs.loadBalancers[0].targetGroupArn)!;
+                        assert.equal(spec.resourceLabel, `${g.one(T.lb).state.arnSuffix}/${tg.state.arnSuffix}`);
+                    }
                 }
             }
+            for (const p of g.ofType(T.scalingPolicy)) assert.ok(targets.some((t) => t.inputs.resourceId === p.inputs.resourceId), `${p.name} scales a registered target`);
         });
 
         it("names stay inside AWS's length limits after Pulumi's 8-character suffix", () => {

@@ -2,19 +2,17 @@
 import { strict as assert } from "node:assert";
 import * as awsx from "@pulumi/awsx";
 import * as path from "node:path";
-import { Cluster, FargateTaskDefinition, FlowLogDestination, FlowLogTrafficType, Network, NatGateways, WebService, WebServiceArgs } from "fargatekit";
-import { ACCOUNT, committedStack, Graph, REGION, resolve, runComponents, runStack } from "./harness";
+import { Cluster, FargateTaskDefinition, FlowLogDestination, FlowLogTrafficType, LoadBalancer, Network, NatGateways, Service, ServiceArgs } from "fargatekit";
+import { ACCOUNT, committedStack, Graph, projectConfig, REGION, resolve, runComponents, runStack } from "./harness";
 
 const SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:app/db-AbC123";
 const PARAM = "arn:aws:ssm:us-east-1:123456789012:parameter/app/api-key";
 
-function webArgs(network: Network, cluster: Cluster, extra: Partial<WebServiceArgs> = {}): WebServiceArgs {
+function webArgs(network: Network, cluster: Cluster, loadBalancer: LoadBalancer, extra: Partial<ServiceArgs> = {}): ServiceArgs {
     return {
-        clusterArn: cluster.clusterArn,
-        clusterName: cluster.clusterName,
-        vpcId: network.vpcId,
-        loadBalancerSubnetIds: network.publicSubnetIds,
-        taskSubnetIds: network.privateSubnetIds,
+        cluster,
+        network,
+        route: { loadBalancer, priority: 100 },
         task: { image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/app@sha256:" + "a".repeat(64), cpu: 256, memory: 512, port: 3000 },
         ...extra,
     };
@@ -45,7 +43,7 @@ describe("Network", () => {
             const shared = new awsx.ec2.Vpc("shared", { numberOfAvailabilityZones: 2 });
             const network = new Network("net", { existing: { vpcId: shared.vpcId, publicSubnetIds: shared.publicSubnetIds, privateSubnetIds: shared.privateSubnetIds } });
             const cluster = new Cluster("main");
-            new WebService("web", webArgs(network, cluster));
+            new Service("web", webArgs(network, cluster, new LoadBalancer("lb", { network })));
             vpcIds = { vpc: shared.vpcId, pub: shared.publicSubnetIds, prv: shared.privateSubnetIds };
         });
         const g = new Graph(run);
@@ -173,14 +171,15 @@ describe("FargateTaskDefinition", () => {
     });
 });
 
-describe("WebService", () => {
+describe("LoadBalancer and Service", () => {
     it("uses an existing certificate ARN without creating one, on a TLS 1.3 listener", async () => {
         const arn = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012";
         const outs: any = {};
         const run = await runComponents(() => {
             const net = new Network("net", {});
-            const web = new WebService("web", webArgs(net, new Cluster("main"), { https: { certificateArn: arn } }));
-            outs.url = web.url;
+            const lb = new LoadBalancer("web", { network: net, https: { certificateArn: arn } });
+            new Service("web", webArgs(net, new Cluster("main"), lb));
+            outs.url = lb.url;
         });
         const g = new Graph(run);
         assert.equal(g.ofType("aws:acm/certificate:Certificate").length, 0);
@@ -189,20 +188,30 @@ describe("WebService", () => {
         assert.match(await resolve(outs.url), /^https:\/\/web-alb-[0-9a-f]{7}-\d+\.us-east-1\.elb\.amazonaws\.com$/);
     });
 
-    it("refuses names whose load balancer name would pass 32 characters, and other bad args at once", () => {
-        const stubs = { clusterArn: "a", clusterName: "c", vpcId: "v", loadBalancerSubnetIds: [], taskSubnetIds: [] };
-        assert.throws(() => new WebService("a-very-long-service-name", {
-            ...stubs, task: { image: "i", cpu: 256, memory: 512, port: 8080 }, https: { domain: "x.example.com" },
-            autoscaling: { minCount: 3, maxCount: 2 },
-        }), (e: Error) => /at most 20 characters/.test(e.message) && /https.hostedZoneId/.test(e.message) && /minCount 3 is greater than maxCount 2/.test(e.message));
+    it("refuses names whose target group name would pass 32 characters, and other bad args at once", () => {
+        const network = { vpcId: "v", publicSubnetIds: [], privateSubnetIds: [] };
+        const cluster = { clusterArn: "a", clusterName: "c" };
+        const loadBalancer = { listenerArn: "l", securityGroupId: "sg", arnSuffix: "app/x/y" };
+        assert.throws(() => new Service("a-very-long-service-name", {
+            cluster, network, route: { loadBalancer, priority: 0, paths: ["/a", "/b", "/c", "/d", "/e", "/f"] },
+            task: { image: "i", cpu: 256, memory: 512, port: 8080 }, autoscaling: { minCount: 3, maxCount: 2 },
+        }), (e: Error) => /at most 21 characters/.test(e.message) && /route.priority: got 0/.test(e.message) && /at most 5 per rule/.test(e.message) && /minCount 3 is greater than maxCount 2/.test(e.message));
+        assert.throws(() => new LoadBalancer("a-very-long-balancer-name", { network, https: { domain: "x.example.com" } }),
+            (e: Error) => /at most 20 characters/.test(e.message) && /https.hostedZoneId/.test(e.message));
+        assert.throws(() => new Service("worker", { cluster, network, task: { image: "i", cpu: 256, memory: 512, port: 8080 }, calls: [{ discoveryName: "api", securityGroupId: "sg", port: 8080 }] }),
+            (e: Error) => /task.port: got 8080; a service exposed to nobody/.test(e.message) && /serviceConnectNamespaceArn/.test(e.message));
     });
 });
 
 describe("per-stack defaults", () => {
     it("dev: public subnets with public IPs, no NAT, Spot, one small task, ECS Exec, nothing retained", async () => {
         const g = new Graph(await committedStack("dev"));
-        const svc = g.one("aws:ecs/service:Service");
-        assert.equal(svc.inputs.networkConfiguration.assignPublicIp, true);
+        for (const s of g.ofType("aws:ecs/service:Service")) {
+            assert.equal(s.inputs.networkConfiguration.assignPublicIp, true, `${s.name} gets a public IP (no NAT to pull through)`);
+            assert.deepEqual(s.inputs.capacityProviderStrategies, [{ capacityProvider: "FARGATE_SPOT", weight: 1 }], `${s.name} on Spot`);
+            assert.equal(s.inputs.desiredCount, 1);
+        }
+        const svc = g.ofType("aws:ecs/service:Service").find((s) => s.name === "web")!;
         assert.equal(g.ofType("aws:ec2/natGateway:NatGateway").length, 0);
         assert.deepEqual(svc.inputs.capacityProviderStrategies, [{ capacityProvider: "FARGATE_SPOT", weight: 1 }]);
         assert.equal(svc.inputs.desiredCount, 1);
@@ -216,13 +225,15 @@ describe("per-stack defaults", () => {
 
     it("prod: private subnets behind a NAT per AZ, ≥ 2 tasks over ≥ 2 AZs, HTTPS, protection, access logs, data kept", async () => {
         const g = new Graph(await committedStack("prod"));
-        const svc = g.one("aws:ecs/service:Service");
-        assert.equal(svc.inputs.networkConfiguration.assignPublicIp, false);
-        const taskSubnets = svc.inputs.networkConfiguration.subnets.map((id: string) => g.byRef(id, "id")!);
-        assert.ok(taskSubnets.every((s: any) => s.inputs.tags.tier === "private"));
-        assert.ok(new Set(taskSubnets.map((s: any) => s.inputs.availabilityZone)).size >= 2);
+        for (const s of g.ofType("aws:ecs/service:Service")) {
+            assert.equal(s.inputs.networkConfiguration.assignPublicIp, false);
+            const taskSubnets = s.inputs.networkConfiguration.subnets.map((id: string) => g.byRef(id, "id")!);
+            assert.ok(taskSubnets.every((x: any) => x.inputs.tags.tier === "private"));
+            assert.ok(new Set(taskSubnets.map((x: any) => x.inputs.availabilityZone)).size >= 2, `${s.name} spans AZs`);
+            assert.ok(s.inputs.desiredCount >= 2, `${s.name} runs at least 2 tasks`);
+        }
+        const svc = g.ofType("aws:ecs/service:Service").find((s) => s.name === "web")!;
         assert.equal(g.ofType("aws:ec2/natGateway:NatGateway").length, 3);
-        assert.ok(svc.inputs.desiredCount >= 2);
         assert.equal(svc.inputs.enableExecuteCommand, false);
         const [c] = JSON.parse(g.ofType("aws:ecs/taskDefinition:TaskDefinition").find((t) => t.name === "web")!.inputs.containerDefinitions);
         assert.equal(c.readonlyRootFilesystem, true);
@@ -230,7 +241,7 @@ describe("per-stack defaults", () => {
         assert.equal(lb.inputs.enableDeletionProtection, true);
         assert.equal(lb.inputs.accessLogs.enabled, true);
         assert.equal(lb.inputs.accessLogs.bucket, g.one("aws:s3/bucket:Bucket").state.bucket);
-        assert.ok(lb.dependsOn.includes("web-access-logs"), "the bucket policy exists before ELB tests its access");
+        assert.ok(lb.dependsOn.includes("lb-access-logs"), "the bucket policy exists before ELB tests its access");
         for (const type of ["aws:ecr/repository:Repository", "aws:cloudwatch/logGroup:LogGroup", "aws:s3/bucket:Bucket"]) {
             assert.ok(g.ofType(type).every((r) => r.retainOnDelete), `${type} is kept on destroy`);
         }
@@ -258,14 +269,21 @@ describe("per-stack defaults", () => {
         assert.ok(Number(c.environment.find((e: any) => e.name === "KEEP_ALIVE_TIMEOUT_MS").value) > idle * 1000, "app keep-alive outlasts the ALB idle timeout");
     });
 
-    it("exports the URL, names, repository and log group", async () => {
+    it("exports the URL, names per service, repository, log groups and queue", async () => {
         const { outputs } = await committedStack("prod");
         assert.equal(outputs.url, "https://app.example.com");
-        for (const key of ["clusterName", "serviceName", "repositoryUrl", "logGroupName"]) assert.match(String(outputs[key]), /-[0-9a-f]{7}$/, key);
+        for (const key of ["clusterName", "repositoryUrl"]) assert.match(String(outputs[key]), /-[0-9a-f]{7}$/, key);
+        for (const key of ["serviceNames", "logGroupNames"]) {
+            const byService = outputs[key] as Record<string, string>;
+            assert.deepEqual(Object.keys(byService).sort(), ["api", "web", "worker"], key);
+            for (const [name, value] of Object.entries(byService)) assert.match(value, new RegExp(`^${name}-`), `${key}.${name}`);
+        }
+        assert.match(String((outputs.queueUrls as Record<string, string>).worker), /^https:\/\/sqs\.us-east-1\.amazonaws\.com\/123456789012\/worker-queue-/);
     });
 
     it("a secret in the stack config reaches the container and the execution role", async () => {
-        const g = new Graph(await runStack("dev", { service: { cpu: 256, memory: 512, capacity: "fargateSpot", subnets: "public", secrets: { DB_PASSWORD: `${SECRET}:password::` } } }));
+        const services = (projectConfig("dev").services as Record<string, unknown>[]).map((s) => (s.name === "web" ? { ...s, secrets: { DB_PASSWORD: `${SECRET}:password::` } } : s));
+        const g = new Graph(await runStack("dev", { services }));
         const [c] = JSON.parse(g.ofType("aws:ecs/taskDefinition:TaskDefinition").find((t) => t.name === "web")!.inputs.containerDefinitions);
         assert.deepEqual(c.secrets, [{ name: "DB_PASSWORD", valueFrom: `${SECRET}:password::` }]);
         const exec = JSON.parse(g.ofType("aws:iam/rolePolicy:RolePolicy").find((p) => p.name === "web-exec")!.inputs.policy);

@@ -8,26 +8,32 @@ import { projectConfig, runStack } from "./harness";
 
 const SM = "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-password-AbCdEf";
 
+/** The dev stack's services with the web service's entry patched (`webapp:services` is one list). */
+function web(patch: Record<string, unknown>): { services: Record<string, unknown>[] } {
+    const services = projectConfig("dev").services as Record<string, unknown>[];
+    return { services: services.map((s) => (s.name === "web" ? { ...s, ...patch } : s)) };
+}
+
 /** Each case: a dev-stack override and the fragments its error must contain. */
 const badConfigs: { title: string; override: Record<string, unknown>; expect: string[] }[] = [
-    { title: "impossible cpu/memory pair", override: { service: { cpu: 256, memory: 4096 } }, expect: ["webapp:service.cpu", "256/4096", "512, 1024, 2048"] },
-    { title: "cpu that Fargate does not offer", override: { service: { cpu: 300, memory: 512 } }, expect: ["webapp:service.cpu", "cpu 300", "256, 512, 1024"] },
-    { title: "unknown top-level key, with did-you-mean", override: { servce: { cpu: 256 } }, expect: ["webapp:servce", 'did you mean "webapp:service"'] },
-    { title: "unknown nested key, with did-you-mean", override: { service: { desiredCont: 2 } }, expect: ["webapp:service.desiredCont", 'did you mean "desiredCount"'] },
+    { title: "impossible cpu/memory pair", override: web({ cpu: 256, memory: 4096 }), expect: ["webapp:services.web.cpu", "256/4096", "512, 1024, 2048"] },
+    { title: "cpu that Fargate does not offer", override: web({ cpu: 300, memory: 512 }), expect: ["webapp:services.web.cpu", "cpu 300", "256, 512, 1024"] },
+    { title: "unknown top-level key, with did-you-mean", override: { servces: [] }, expect: ["webapp:servces", 'did you mean "webapp:services"'] },
+    { title: "unknown nested key, with did-you-mean", override: web({ desiredCont: 2 }), expect: ["webapp:services.web.desiredCont", 'did you mean "desiredCount"'] },
     { title: "NAT strategy outside the enum", override: { network: { natGateways: "double" } }, expect: ["webapp:network.natGateways", '"double"', "perAz"] },
-    { title: "a single AZ (an ALB needs two)", override: { network: { azCount: 1 } }, expect: ["webapp:network.azCount", "got 1", ">=2"] },
-    { title: "min > max autoscaling", override: { service: { desiredCount: 3, autoscaling: { minCount: 4, maxCount: 2 } } }, expect: ["webapp:service.autoscaling", "minCount 4 is greater than maxCount 2"] },
-    { title: "desired outside min..max", override: { service: { desiredCount: 1, autoscaling: { minCount: 2, maxCount: 4 } } }, expect: ["webapp:service.desiredCount", "got 1", "between autoscaling.minCount 2"] },
+    { title: "a single AZ (an ALB needs two)", override: { network: { azCount: 1 } }, expect: ["webapp:network.azCount", "got 1", "at least 2 AZs", "services.web.route"] },
+    { title: "min > max autoscaling", override: web({ desiredCount: 3, autoscaling: { minCount: 4, maxCount: 2 } }), expect: ["webapp:services.web.autoscaling", "minCount 4 is greater than maxCount 2"] },
+    { title: "desired outside min..max", override: web({ desiredCount: 1, autoscaling: { minCount: 2, maxCount: 4 } }), expect: ["webapp:services.web.desiredCount", "got 1", "between autoscaling.minCount 2"] },
     { title: "HTTPS without certificate or domain", override: { https: { tlsPolicy: "ELBSecurityPolicy-TLS13-1-3-2021-06" } }, expect: ["webapp:https", "certificateArn or domain"] },
     { title: "HTTPS domain without a zone", override: { https: { domain: "app.example.com" } }, expect: ["webapp:https.hostedZoneId", "app.example.com"] },
     { title: "malformed certificate ARN", override: { https: { certificateArn: "arn:aws:acm:us-east-1:123:cert/abc" } }, expect: ["webapp:https.certificateArn", "arn:aws:acm:<region>:<account>:certificate/<uuid>"] },
-    { title: "malformed secret ARN", override: { service: { secrets: { DB_PASSWORD: "arn:aws:secretsmanager:us-east-1:123456789012:secret:db" } } }, expect: ["webapp:service.secrets.DB_PASSWORD", "secret:db", "<6 chars>"] },
-    { title: "log retention CloudWatch does not offer", override: { service: { logRetentionDays: 10 } }, expect: ["webapp:service.logRetentionDays", "got 10", "7, 14, 30"] },
-    { title: "health-check timeout ≥ interval", override: { service: { healthCheck: { interval: 5, timeout: 5 } } }, expect: ["webapp:service.healthCheck.timeout", "less than healthCheck.interval"] },
-    { title: "health-check interval out of range", override: { service: { healthCheck: { interval: 1 } } }, expect: ["webapp:service.healthCheck.interval", "got 1"] },
-    { title: "private tasks without NAT", override: { network: { natGateways: "none" }, service: { subnets: "private" } }, expect: ["webapp:service.subnets", "NAT gateway"] },
-    { title: "ECS Exec with a read-only root filesystem", override: { service: { exec: true, readonlyRootFilesystem: true } }, expect: ["webapp:service.readonlyRootFilesystem", "ECS Exec"] },
-    { title: "stopTimeout beyond Fargate's 120 s", override: { service: { stopTimeout: 300 } }, expect: ["webapp:service.stopTimeout", "got 300"] },
+    { title: "malformed secret ARN", override: web({ secrets: { DB_PASSWORD: "arn:aws:secretsmanager:us-east-1:123456789012:secret:db" } }), expect: ["webapp:services.web.secrets.DB_PASSWORD", "secret:db", "<6 chars>"] },
+    { title: "log retention CloudWatch does not offer", override: web({ logRetentionDays: 10 }), expect: ["webapp:services.web.logRetentionDays", "got 10", "7, 14, 30"] },
+    { title: "health-check timeout ≥ interval", override: web({ route: { priority: 50000, healthCheck: { interval: 5, timeout: 5 } } }), expect: ["webapp:services.web.route.healthCheck.timeout", "less than route.healthCheck.interval"] },
+    { title: "health-check interval out of range", override: web({ route: { priority: 50000, healthCheck: { interval: 1 } } }), expect: ["webapp:services.web.route.healthCheck.interval", "got 1"] },
+    { title: "private tasks without NAT", override: { network: { natGateways: "none" }, ...web({ subnets: "private" }) }, expect: ["webapp:services.web.subnets", "NAT gateway"] },
+    { title: "ECS Exec with a read-only root filesystem", override: web({ exec: true, readonlyRootFilesystem: true }), expect: ["webapp:services.web.readonlyRootFilesystem", "ECS Exec"] },
+    { title: "stopTimeout beyond Fargate's 120 s", override: web({ stopTimeout: 300 }), expect: ["webapp:services.web.stopTimeout", "got 300"] },
     { title: "a VPC range with host bits set", override: { network: { cidrBlock: "10.0.0.1/16" } }, expect: ["webapp:network.cidrBlock", "10.0.0.1/16", "did you mean 10.0.0.0/16"] },
     { title: "a build context that does not exist", override: { image: { context: "appp" } }, expect: ["webapp:image.context", '"appp"', "no such directory"] },
     { title: "a Dockerfile the context lacks", override: { image: { dockerfile: "Containerfile" } }, expect: ["webapp:image.dockerfile", '"Containerfile"', "not found"] },
@@ -64,14 +70,14 @@ describe("stack config", () => {
         try {
             parseConfig({
                 network: { natGateways: "double", azCount: 9 },
-                service: { cpu: 300, port: 0 },
+                services: [{ name: "web", cpu: 300, port: 0 }],
                 regstry: {},
             }, "webapp", "dev");
             assert.fail("expected a ConfigError");
         } catch (e) {
             assert.ok(e instanceof ConfigError);
             const joined = e.problems.join("\n");
-            for (const key of ["webapp:network.natGateways", "webapp:network.azCount", "webapp:service.port", "webapp:regstry"]) assert.ok(joined.includes(key), `${key} in\n${joined}`);
+            for (const key of ["webapp:network.natGateways", "webapp:network.azCount", "webapp:services.web.port", "webapp:regstry"]) assert.ok(joined.includes(key), `${key} in\n${joined}`);
             assert.ok(e.problems.length >= 4);
             assert.match(e.message, /Invalid configuration for stack "dev" \(\d+ problems\)/);
         }
@@ -79,21 +85,23 @@ describe("stack config", () => {
 
     it("accepts both committed stack files and fills defaults", () => {
         const dev = parseConfig(projectConfig("dev"), "webapp", "dev");
-        assert.equal(dev.service.cpu, 256);
-        assert.equal(dev.service.healthCheck.interval, 10);
-        assert.equal(dev.service.deregistrationDelay, 30);
+        const devWeb = dev.services.find((s) => s.name === "web")!;
+        assert.equal(devWeb.route?.healthCheck.interval, 10);
+        assert.equal(devWeb.route?.deregistrationDelay, 30);
+        assert.deepEqual(devWeb.containerHealthCheck.command, ["CMD", "node", "dist/healthcheck.js"]);
+        assert.deepEqual(dev.services.find((s) => s.name === "worker")!.containerHealthCheck.command, ["CMD", "node", "dist/worker-healthcheck.js"]);
         const prod = parseConfig(projectConfig("prod"), "webapp", "prod");
         assert.equal(prod.network.natGateways, "perAz");
         assert.deepEqual(dev.network.flowLogs, { enabled: true, destination: "cloudWatchLogs", trafficType: "REJECT", retentionDays: 7 });
         assert.deepEqual(prod.network.flowLogs, { enabled: true, destination: "cloudWatchLogs", trafficType: "ALL", retentionDays: 365 });
         assert.deepEqual([dev.network.s3GatewayEndpoint, prod.network.s3GatewayEndpoint], [false, true]);
-        assert.deepEqual(parseConfig({}, "webapp", "dev").network.flowLogs, { enabled: true, destination: "cloudWatchLogs", trafficType: "REJECT", retentionDays: 90 }, "defaults");
-        assert.ok(prod.service.autoscaling && prod.service.autoscaling.minCount >= 2);
+        assert.deepEqual(parseConfig({ services: projectConfig("dev").services }, "webapp", "dev").network.flowLogs, { enabled: true, destination: "cloudWatchLogs", trafficType: "REJECT", retentionDays: 90 }, "defaults");
+        for (const s of prod.services) assert.ok(s.autoscaling && s.autoscaling.minCount >= 2, `prod ${s.name} scales from at least 2`);
     });
 
     it("accepts valid secrets, including JSON-key selection and SSM parameters", () => {
-        const c = parseConfig({ service: { secrets: { A: SM, B: `${SM}:password::`, C: "arn:aws:ssm:us-east-1:123456789012:parameter/app/token" } } }, "webapp", "dev");
-        assert.equal(Object.keys(c.service.secrets).length, 3);
+        const c = parseConfig(web({ secrets: { A: SM, B: `${SM}:password::`, C: "arn:aws:ssm:us-east-1:123456789012:parameter/app/token" } }), "webapp", "dev");
+        assert.equal(Object.keys(c.services.find((s) => s.name === "web")!.secrets).length, 3);
     });
 
     it("suggests the nearest key for typos and nothing for unrelated words", () => {

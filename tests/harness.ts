@@ -99,6 +99,8 @@ function outputsFor(type: string, name: string, inputs: Record<string, any>): { 
             const suffix = `targetgroup/${phys}/${hex(name, 16)}`;
             return { id: arn("elasticloadbalancing", suffix), state: { ...base, name: phys, arn: arn("elasticloadbalancing", suffix), arnSuffix: suffix } };
         }
+        case "aws:lb/listenerRule:ListenerRule": return { id: arn("elasticloadbalancing", `listener-rule/app/${hex(name, 8)}`), state: { ...base, arn: arn("elasticloadbalancing", `listener-rule/app/${hex(name, 8)}`) } };
+        case "aws:servicediscovery/httpNamespace:HttpNamespace": return { id: `ns-${hex(name, 16)}`, state: { ...base, arn: arn("servicediscovery", `namespace/ns-${hex(name, 16)}`) } };
         case "aws:lb/listener:Listener": return { id: arn("elasticloadbalancing", `listener/app/${hex(name, 8)}`), state: { ...base, arn: arn("elasticloadbalancing", `listener/app/${hex(name, 8)}`) } };
         case "aws:acm/certificate:Certificate": return {
             id: arn("acm", `certificate/${hex(name, 8)}-aaaa-bbbb-cccc-${hex(name, 12)}`),

@@ -17,12 +17,12 @@ const badJobs: { title: string; jobs: unknown[]; expect: string[] }[] = [
     { title: "unknown time zone", jobs: [job({ timezone: "Europe/Pariss" })], expect: ["webapp:jobs.cleanup.timezone", "Europe/Pariss", "IANA"] },
     { title: "impossible Fargate size", jobs: [job({ cpu: 256, memory: 4096 })], expect: ["webapp:jobs.cleanup.cpu", "256/4096", "512, 1024, 2048"] },
     { title: "duplicate job names", jobs: [job(), job({ schedule: "rate(1 day)" })], expect: ["webapp:jobs[1].name", '"cleanup"', "jobs[0]", "unique"] },
-    { title: "unknown job key, with did-you-mean", jobs: [job({ comand: ["x"] })], expect: ["webapp:jobs.0.comand", 'did you mean "command"'] },
+    { title: "unknown job key, with did-you-mean", jobs: [job({ comand: ["x"] })], expect: ["webapp:jobs.cleanup.comand", 'did you mean "command"'] },
     { title: "name that cannot be an AWS name", jobs: [job({ name: "Nightly_Cleanup" })], expect: ["webapp:jobs.0.name", "lowercase", '"Nightly_Cleanup"'] },
-    { title: "retries beyond Scheduler's 185", jobs: [job({ retries: { attempts: 200 } })], expect: ["webapp:jobs.0.retries.attempts", "got 200", "185"] },
-    { title: "overlap outside the enum", jobs: [job({ overlap: "never" })], expect: ["webapp:jobs.0.overlap", '"never"', "allow", "skip"] },
+    { title: "retries beyond Scheduler's 185", jobs: [job({ retries: { attempts: 200 } })], expect: ["webapp:jobs.cleanup.retries.attempts", "got 200", "185"] },
+    { title: "overlap outside the enum", jobs: [job({ overlap: "never" })], expect: ["webapp:jobs.cleanup.overlap", '"never"', "allow", "skip"] },
     { title: "malformed secret ARN", jobs: [job({ secrets: { TOKEN: "arn:aws:ssm:us-east-1:123456789012:token" } })], expect: ["webapp:jobs.cleanup.secrets.TOKEN", "parameter/<name>"] },
-    { title: "missing command", jobs: [{ name: "cleanup", schedule: "rate(1 day)" }], expect: ["webapp:jobs.0.command"] },
+    { title: "missing command", jobs: [{ name: "cleanup", schedule: "rate(1 day)" }], expect: ["webapp:jobs.cleanup.command"] },
 ];
 
 describe("jobs config", () => {
@@ -44,7 +44,7 @@ describe("jobs config", () => {
 
     it("reports every job problem at once", () => {
         try {
-            parseConfig({ jobs: [job({ schedule: "rate(2 hour)", timezone: "Mars/Olympus", cpu: 300 }), job({ name: "other", schedule: "cron(0 3 ? * ? *)" })] }, "webapp", "dev");
+            parseConfig({ services: projectConfig("dev").services, jobs: [job({ schedule: "rate(2 hour)", timezone: "Mars/Olympus", cpu: 300 }), job({ name: "other", schedule: "cron(0 3 ? * ? *)" })] }, "webapp", "dev");
             assert.fail("expected a ConfigError");
         } catch (e) {
             assert.ok(e instanceof ConfigError);
@@ -53,14 +53,14 @@ describe("jobs config", () => {
         }
     });
 
-    it("fills defaults: UTC, enabled, on-demand Fargate, overlap allowed, 3 retries within an hour, 0.25 vCPU / 0.5 GB", () => {
-        const [j] = parseConfig({ jobs: [job()] }, "webapp", "dev").jobs;
+    it("fills defaults: UTC, enabled, on-demand Fargate, overlap allowed, 3 retries within an hour, 0.25 vCPU / 0.5 GB, 30-day logs", () => {
+        const [j] = parseConfig({ services: projectConfig("dev").services, jobs: [job()] }, "webapp", "dev").jobs;
         assert.deepEqual({ ...j, retries: { ...j.retries } }, {
             name: "cleanup", schedule: "rate(30 minutes)", command: ["node", "dist/jobs/cleanup.js"], timezone: "UTC", enabled: true,
             cpu: 256, memory: 512, environment: {}, secrets: {}, retries: { attempts: 3, maxEventAgeSeconds: 3600 },
-            overlap: "allow", flexibleWindowMinutes: 0, capacity: "fargate",
+            overlap: "allow", flexibleWindowMinutes: 0, capacity: "fargate", logRetentionDays: 30,
         });
-        assert.deepEqual(parseConfig({}, "webapp", "dev").jobs, [], "no jobs unless asked");
+        assert.deepEqual(parseConfig({ services: projectConfig("dev").services }, "webapp", "dev").jobs, [], "no jobs unless asked");
     });
 
     it("the committed stacks: dev every 30 minutes on Spot, prod nightly on demand, both never overlapping", () => {

@@ -30,7 +30,10 @@ const EXPECTED: Record<string, { required: string[]; outputs: string[] }> = {
     Image: { required: ["context", "registryId", "repositoryUrl"], outputs: ["imageRef", "tag"] },
     Cluster: { required: [], outputs: ["clusterArn", "clusterName"] },
     FargateTaskDefinition: { required: ["cpu", "image", "memory"], outputs: ["taskDefinitionArn", "family", "logGroupName", "containerName"] },
-    WebService: { required: ["clusterArn", "clusterName", "loadBalancerSubnetIds", "task", "taskSubnetIds", "vpcId"], outputs: ["url", "serviceName", "logGroupName", "taskDefinitionArn"] },
+    LoadBalancer: { required: ["network"], outputs: ["url", "listenerArn", "securityGroupId", "arnSuffix", "dnsName"] },
+    Service: { required: ["cluster", "network", "task"], outputs: ["serviceName", "securityGroupId", "logGroupName", "taskDefinitionArn", "runTaskCommand"] },
+    Queue: { required: [], outputs: ["queueArn", "queueUrl", "queueName", "deadLetterQueueUrl"] },
+    Environment: { required: ["services"], outputs: ["imageRef", "clusterName", "repositoryUrl", "vpcId", "serviceNames", "runTaskCommands"] },
 };
 
 describe("the component package for other languages (Pulumi's schema inference)", function () {
@@ -81,7 +84,7 @@ describe("the component package for other languages (Pulumi's schema inference)"
     });
 
     it("choices are enums (never unions) and every input says what it is for", () => {
-        for (const e of ["NatGateways", "ContainerInsights", "ImagePlatform", "CpuArchitecture", "CapacityMode", "TlsPolicy", "FlowLogDestination", "FlowLogTrafficType"]) {
+        for (const e of ["NatGateways", "ContainerInsights", "ImagePlatform", "CpuArchitecture", "CapacityMode", "TlsPolicy", "Exposure", "TaskSubnets", "FlowLogDestination", "FlowLogTrafficType"]) {
             const t = schema.types[`fargatekit:index:${e}`];
             assert.ok(t?.enum && t.enum.length >= 2, `${e} is an enum type in the schema`);
         }

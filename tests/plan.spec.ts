@@ -24,13 +24,13 @@ describe("offline plan", () => {
         });
         const { findings, outcomes } = await evaluate(dev, [probe, stackProbe]);
         const web = seen.find((a) => a.name === "web")!;
-        assert.equal(web.urn, "urn:pulumi:dev::webapp::fargatekit:index:WebService$fargatekit:index:FargateTaskDefinition$aws:ecs/taskDefinition:TaskDefinition::web");
-        assert.equal(web.opts.parent, "urn:pulumi:dev::webapp::fargatekit:index:WebService$fargatekit:index:FargateTaskDefinition::web");
-        assert.equal(web.props.cpu, "256");
+        assert.equal(web.urn, "urn:pulumi:dev::webapp::fargatekit:index:Environment$fargatekit:index:Service$fargatekit:index:FargateTaskDefinition$aws:ecs/taskDefinition:TaskDefinition::web");
+        assert.equal(web.opts.parent, "urn:pulumi:dev::webapp::fargatekit:index:Environment$fargatekit:index:Service$fargatekit:index:FargateTaskDefinition::web");
+        assert.equal(web.props.cpu, "512");
         assert.equal(web.props.arn, undefined, "resource rules see inputs, not outputs");
         const service = stackSaw.find((r) => r.urn.endsWith("aws:ecs/service:Service::web"))!;
         assert.match(service.props.name, /^web-/, "stack rules see outputs");
-        assert.equal(service.parent, "urn:pulumi:dev::webapp::fargatekit:index:WebService::web");
+        assert.equal(service.parent, "urn:pulumi:dev::webapp::fargatekit:index:Environment$fargatekit:index:Service::web");
         assert.deepEqual(outcomes.map((o) => [o.rule, o.checked, o.violations]), [["probe", seen.length, seen.length], ["stack-probe", -1, 1]]);
         assert.ok(findings.some((f) => f.rule === "probe" && f.urn === web.urn && f.message === "seen"));
         assert.equal(findings.find((f) => f.rule === "stack-probe")!.urn, undefined);
@@ -56,10 +56,10 @@ describe("offline plan", () => {
     it("the diff names added, removed and changed resources with the changed properties and the cost change", async () => {
         const dev = await planResources("dev");
         const before = (await planFromResources(dev, "dev", "webapp")).snapshot;
-        const bigger = mutate(dev, "aws:ecs/taskDefinition:TaskDefinition", "web", (p) => { p.cpu = "512"; p.memory = "1024"; });
+        const bigger = mutate(dev, "aws:ecs/taskDefinition:TaskDefinition", "web", (p) => { p.cpu = "1024"; p.memory = "2048"; });
         const after = (await planFromResources([...bigger.filter((r) => r.name !== "app-lifecycle"), synthetic("aws:sqs/queue:Queue", "extra", { sqsManagedSseEnabled: true })], "dev", "webapp")).snapshot;
         const text = diffSnapshots(before, after);
-        assert.match(text, /^~ web {2}\(aws:ecs\/taskDefinition:TaskDefinition\)\n {4}inputs\.cpu: "256" → "512"\n {4}inputs\.memory: "512" → "1024"$/m);
+        assert.match(text, /^~ web {2}\(aws:ecs\/taskDefinition:TaskDefinition\)\n {4}inputs\.cpu: "512" → "1024"\n {4}inputs\.memory: "1024" → "2048"$/m);
         assert.match(text, /^- app-lifecycle {2}\(aws:ecr\/lifecyclePolicy:LifecyclePolicy\)$/m);
         assert.match(text, /^\+ extra {2}\(aws:sqs\/queue:Queue\)$/m);
         assert.match(text, /^Monthly cost: \$\d+\.\d\d → \$\d+\.\d\d \(\+\$\d+\.\d\d\)$/m);
@@ -107,7 +107,8 @@ describe("offline plan", () => {
         const whole = stackRule({ name: "whole", description: "d", category: RuleCategory.Security, source: "s" }, (_g, a) => a.notApplicable("nothing to see"));
         const { outcomes } = await evaluate(dev, [services, queues, whole]);
         assert.deepEqual(outcomes.map((o) => [o.rule, o.checked, o.violations, o.notApplicable]), [
-            ["on-services", 1, 0, undefined], // dev's service runs ECS Exec: the rule applied and passed
+            // dev's web runs ECS Exec: the rule applied to it and passed; api and worker do not, and are not counted
+            ["on-services", 1, 0, undefined],
             ["on-topics", 0, 0, "no resource of type aws:sns/topic:Topic in this stack"],
             ["whole", -1, 0, "nothing to see"],
         ]);
@@ -153,13 +154,20 @@ describe("offline plan", () => {
 
     it("the rollout estimate follows its formula from the health-check and drain settings", async () => {
         const dev = await planResources("dev");
-        const [web] = estimateRollouts(dev);
+        const of = (resources: typeof dev, name: string) => estimateRollouts(resources).find((r) => r.service === name)!;
+        const web = of(dev, "web");
         // 1 wave × (45 s start + 2 × 10 s checks) + 30 s deregistration + 30 s stopTimeout
         assert.equal(web.totalSeconds, 45 + 2 * 10 + 30 + 30);
+        // No target group: healthy at the first passing container check (≤ one 10 s interval), no drain;
+        // a task that never passes fails after startPeriod 10 s + 3 retries × 10 s.
+        const worker = of(dev, "worker");
+        assert.equal(worker.totalSeconds, 45 + 10 + 0 + 30);
+        assert.equal(worker.failureDetectionSeconds, 3 * (45 + 10 + 3 * 10));
+        assert.deepEqual(estimateRollouts(dev).map((r) => r.service).sort(), ["api", "web", "worker"], "every service has an estimate");
         const slow = mutate(mutate(dev, "aws:lb/targetGroup:TargetGroup", undefined, (p) => { p.deregistrationDelay = 300; p.healthCheck.interval = 30; }), "aws:ecs/taskDefinition:TaskDefinition", "web", containers((c) => { c.stopTimeout = 60; }));
-        assert.equal(estimateRollouts(slow)[0].totalSeconds, 45 + 2 * 30 + 300 + 60);
+        assert.equal(of(slow, "web").totalSeconds, 45 + 2 * 30 + 300 + 60);
         const four = mutate(dev, "aws:ecs/service:Service", "web", (p) => { p.desiredCount = 4; p.deploymentMaximumPercent = 150; });
-        assert.equal(estimateRollouts(four)[0].waves, 2);
+        assert.equal(of(four, "web").waves, 2);
     });
 
     it("secure config values become placeholders", () => {

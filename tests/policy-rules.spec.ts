@@ -31,7 +31,7 @@ const goodTarget = {
 
 /** How to break each rule. Synthetic-graph rules are tested separately below. */
 const CASES: Record<string, Case> = {
-    "fargate-task-size": { stack: "dev", fail: (g) => mutate(g, TD, "web", (p) => { p.memory = "4096"; }) },
+    "fargate-task-size": { stack: "dev", fail: (g) => mutate(g, TD, "web", (p) => { p.cpu = "256"; p.memory = "4096"; }) },
     "fargate-awsvpc": { stack: "dev", fail: (g) => mutate(g, TD, "web", (p) => { p.networkMode = "bridge"; }) },
     "awsvpc-host-port": { stack: "dev", fail: (g) => mutate(g, TD, "web", containers((c) => { c.portMappings[0].hostPort = 80; })) },
     "fargate-awslogs-options": { stack: "dev", fail: (g) => mutate(g, TD, "web", containers((c) => { delete c.logConfiguration.options["awslogs-stream-prefix"]; })) },
@@ -39,7 +39,7 @@ const CASES: Record<string, Case> = {
     "target-health-check-ranges": { stack: "dev", fail: (g) => mutate(g, "aws:lb/targetGroup:TargetGroup", undefined, (p) => { p.healthCheck.interval = 400; }) },
     "service-target-group-ip": { stack: "prod", fail: (g) => mutate(g, "aws:lb/targetGroup:TargetGroup", undefined, (p) => { p.targetType = "instance"; }) },
     "alb-two-azs": { stack: "dev", fail: (g) => mutate(g, LB, undefined, (p) => { p.subnets = p.subnets.slice(0, 1); }) },
-    "https-listener-certificate": { stack: "prod", fail: (g) => mutate(g, "aws:lb/listener:Listener", "web-https", (p) => { delete p.certificateArn; }) },
+    "https-listener-certificate": { stack: "prod", fail: (g) => mutate(g, "aws:lb/listener:Listener", "lb-https", (p) => { delete p.certificateArn; }) },
     "elb-name-length": { stack: "dev", fail: (g) => mutate(g, "aws:lb/targetGroup:TargetGroup", undefined, (p) => { p.name = "t".repeat(33); }) },
     "iam-role-name-length": { stack: "dev", fail: (g) => mutate(g, "aws:iam/role:Role", "web-exec", (p) => { p.name = "r".repeat(65); }) },
     "log-retention-value": { stack: "dev", fail: (g) => mutate(g, "aws:cloudwatch/logGroup:LogGroup", "web-logs", (p) => { p.retentionInDays = 8; }) },
@@ -55,8 +55,8 @@ const CASES: Record<string, Case> = {
     "ecs-container-insights": { stack: "dev", fail: (g) => mutate(g, "aws:ecs/cluster:Cluster", undefined, (p) => { p.settings = [{ name: "containerInsights", value: "disabled" }]; }) },
     "alb-hardening": { stack: "dev", fail: (g) => mutate(g, LB, undefined, (p) => { p.dropInvalidHeaderFields = false; }) },
     "alb-production-protection": { stack: "prod", fail: (g) => mutate(g, LB, undefined, (p) => { p.enableDeletionProtection = false; }) },
-    "alb-https-only": { stack: "prod", fail: (g) => mutate(g, "aws:lb/listener:Listener", "web-http", (p) => { p.defaultActions = [{ type: "forward", targetGroupArn: "tg" }]; }) },
-    "alb-tls-policy": { stack: "prod", fail: (g) => mutate(g, "aws:lb/listener:Listener", "web-https", (p) => { p.sslPolicy = "ELBSecurityPolicy-2016-08"; }) },
+    "alb-https-only": { stack: "prod", fail: (g) => mutate(g, "aws:lb/listener:Listener", "lb-http", (p) => { p.defaultActions = [{ type: "forward", targetGroupArn: "tg" }]; }) },
+    "alb-tls-policy": { stack: "prod", fail: (g) => mutate(g, "aws:lb/listener:Listener", "lb-https", (p) => { p.sslPolicy = "ELBSecurityPolicy-2016-08"; }) },
     "ecr-repository-hardening": { stack: "dev", fail: (g) => mutate(g, "aws:ecr/repository:Repository", undefined, (p) => { p.imageTagMutability = "MUTABLE"; }) },
     "ecr-lifecycle-policy": { stack: "dev", fail: (g) => g.filter((r) => r.type !== "aws:ecr/lifecyclePolicy:LifecyclePolicy") },
     "log-group-retention": { stack: "prod", fail: (g) => mutate(g, "aws:cloudwatch/logGroup:LogGroup", "web-logs", (p) => { p.retentionInDays = 30; }) },
@@ -181,7 +181,7 @@ describe("policy rules (offline, through the adapter)", () => {
 
     it("an HTTP listener that forwards is accepted outside production, and prod's redirect-only listener passes", async () => {
         assert.deepEqual(await violationsOf("alb-https-only", graphs.dev), []);
-        const http = graphs.prod.find((r) => r.name === "web-http")!;
+        const http = graphs.prod.find((r) => r.name === "lb-http")!;
         assert.equal(http.inputs.defaultActions[0].type, "redirect");
     });
 });

@@ -3,7 +3,7 @@
  * asked to do, with which role, where the task runs, and that no run is lost silently.
  */
 import { strict as assert } from "node:assert";
-import { DLQ_RETENTION_SECONDS, scheduledTaskProblems, scheduleExpressionProblems, timezoneProblems } from "fargatekit";
+import { DLQ_RETENTION_SECONDS, NatGateways, scheduledTaskProblems, scheduleExpressionProblems, TaskSubnets, timezoneProblems } from "fargatekit";
 import { ACCOUNT, committedStack, Graph, projectConfig, RecordedResource, REGION, runStack } from "./harness";
 
 const T = {
@@ -87,7 +87,8 @@ for (const stack of ["dev", "prod"] as const) {
         });
 
         it("runs in the stack's task subnets with its own egress-only security group", () => {
-            const svc = g.one(T.service).inputs.networkConfiguration;
+            // The web service's placement: the jobs follow the same NAT rule (public without NAT, private with).
+            const svc = g.ofType(T.service).find((x) => x.name === "web")!.inputs.networkConfiguration;
             for (const s of schedules) {
                 const net = s.inputs.target.ecsParameters.networkConfiguration;
                 assert.deepEqual(net.subnets, svc.subnets);
@@ -179,16 +180,20 @@ for (const stack of ["dev", "prod"] as const) {
                 assert.deepEqual(net, { subnets: ecs.networkConfiguration.subnets, securityGroups: ecs.networkConfiguration.securityGroups, assignPublicIp: ecs.networkConfiguration.assignPublicIp ? "ENABLED" : "DISABLED" });
                 assert.deepEqual(JSON.parse(flag(words, "--overrides")!).containerOverrides[0].command, ["node", "dist/jobs/cleanup.js"]);
             }
-            const svc = g.one(T.service);
-            const web = shellWords(String(outputs.webRunTaskCommand));
+            const svc = g.ofType(T.service).find((x) => x.name === "web")!;
+            const runTaskCommands = outputs.runTaskCommands as Record<string, string>;
+            assert.deepEqual(Object.keys(runTaskCommands).sort(), g.ofType(T.service).map((x) => x.name).sort(), "a one-off line per service");
+            const web = shellWords(String(runTaskCommands.web));
             assert.equal(flag(web, "--task-definition"), svc.inputs.taskDefinition);
             assert.deepEqual(JSON.parse(flag(web, "--network-configuration")!).awsvpcConfiguration.securityGroups, svc.inputs.networkConfiguration.securityGroups);
             assert.ok(flag(web, "--overrides"), "a command override to edit");
+            const execCommands = outputs.execCommands as Record<string, string>;
             if (svc.inputs.enableExecuteCommand) {
-                assert.match(String(outputs.execCommand), new RegExp(`^aws ecs execute-command --region ${REGION} --cluster \\S+ --container app --interactive .*--service-name ${svc.state.name} `));
+                assert.match(String(execCommands.web), new RegExp(`^aws ecs execute-command --region ${REGION} --cluster \\S+ --container app --interactive .*--service-name ${svc.state.name} `));
             } else {
-                assert.equal(outputs.execCommand, undefined, "no ECS Exec line when Exec is off");
+                assert.equal(execCommands.web, undefined, "no ECS Exec line when Exec is off");
             }
+            for (const other of g.ofType(T.service).filter((x) => !x.inputs.enableExecuteCommand)) assert.equal(execCommands[other.name], undefined, `no ECS Exec line for ${other.name}`);
         });
     });
 }
@@ -209,11 +214,12 @@ describe("scheduled tasks: the other paths", () => {
 
     it("the component refuses bad arguments with every problem named", () => {
         const problems = scheduledTaskProblems({
-            clusterArn: "c", vpcId: "v", subnetIds: [], schedule: "rate(1 hours)", timezone: "Mars/Olympus", platformVersion: "LATEST",
+            cluster: { clusterArn: "c", clusterName: "c" }, network: { vpcId: "v", publicSubnetIds: [], privateSubnetIds: [], natMode: NatGateways.None },
+            subnets: TaskSubnets.Private, schedule: "rate(1 hours)", timezone: "Mars/Olympus", platformVersion: "LATEST",
             flexibleWindowMinutes: 2000, retries: { attempts: 186, maxEventAgeSeconds: 30 },
             task: { image: "i", cpu: 256, memory: 4096, port: 80, environment: { JOB_SKIP_IF_RUNNING: "false" } },
         });
-        for (const key of ["schedule:", "timezone:", "platformVersion:", "flexibleWindowMinutes:", "retries.attempts:", "retries.maxEventAgeSeconds:", "task.cpu/memory:", "task.port:", "task.environment.JOB_SKIP_IF_RUNNING"]) {
+        for (const key of ["subnets:", "schedule:", "timezone:", "platformVersion:", "flexibleWindowMinutes:", "retries.attempts:", "retries.maxEventAgeSeconds:", "task.cpu/memory:", "task.port:", "task.environment.JOB_SKIP_IF_RUNNING"]) {
             assert.ok(problems.some((p) => p.startsWith(key)), `${key} in\n${problems.join("\n")}`);
         }
     });

@@ -78,7 +78,9 @@ export function nodeFor(
         const aliasType = spec.type === undefined ? type : spec.type;
         if (typeof aliasName !== "string" || typeof aliasType !== "string") continue;
         let aliasParent: Identity | undefined = parent;
-        if (spec.noParent === true) aliasParent = undefined;
+        // `{ parent: pulumi.rootStackResource }` (an own `parent` key that is undefined) is the SDK's
+        // way to say noParent (Node SDK `mapAliasesForRequest`).
+        if (spec.noParent === true || (Object.prototype.hasOwnProperty.call(spec, "parent") && spec.parent === undefined)) aliasParent = undefined;
         else if (typeof spec.parent === "string") {
             const parsed = parseUrn(spec.parent);
             aliasParent = parsed && baseType(parsed.qualifiedType) !== STACK_TYPE ? parsed : undefined;

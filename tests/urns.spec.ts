@@ -73,6 +73,31 @@ describe("stable URNs", () => {
     }
 });
 
+describe("stacks deployed with fargatekit 0.1 keep every resource (tests/urns/legacy/<stack>-0.1.json)", () => {
+    // The URNs both stacks had before the Environment (one WebService with its own load balancer,
+    // components at the top of the stack). Each must be the URN of a current resource or one of its
+    // aliases, or the upgrade deploy would replace it: the VPC, subnets, NAT gateways and addresses,
+    // the ALB, listeners, certificate and DNS records, the repository, log groups, the access-log
+    // bucket, the cluster, the web service and the job queue among them.
+    for (const stack of ["dev", "prod"] as const) {
+        it(`${stack}: no 0.1 URN vanishes; each is kept by an alias or unchanged`, async () => {
+            const legacy = JSON.parse(readFileSync(path.join(__dirname, "urns", "legacy", `${stack}-0.1.json`), "utf8")) as string[];
+            const run = await committedStack(stack);
+            const diff = diffUrns(legacy, new Map(run.resources.map((r) => [r.urn, r.aliasUrns])));
+            assert.deepEqual(diff.vanished, [], urnReport(stack, { ...diff, aliased: [], appeared: [] }, `tests/urns/legacy/${stack}-0.1.json`));
+            // Each old URN is claimed by exactly one current resource (the engine refuses two claims).
+            const claims = new Map<string, string[]>();
+            for (const r of run.resources) for (const a of r.aliasUrns) if (legacy.includes(a)) claims.set(a, [...(claims.get(a) ?? []), r.urn]);
+            assert.deepEqual([...claims].filter(([, by]) => by.length > 1), []);
+            for (const kept of ["aws:ec2/vpc:Vpc::net-vpc", "aws:lb/loadBalancer:LoadBalancer::web-alb", "aws:ecs/service:Service::web", "aws:ecr/repository:Repository::app", "aws:sqs/queue:Queue::job-cleanup-dlq"]) {
+                const old = legacy.find((u) => u.endsWith(`$${kept}`));
+                assert.ok(old, `${kept} was in 0.1`);
+                assert.ok(diff.aliased.some((a) => a.from === old), `${kept} is carried by an alias`);
+            }
+        });
+    }
+});
+
 describe("URN model (how the engine names resources and follows aliases)", () => {
     const ctx = (nodes: Map<unknown, UrnNode> = new Map()) => ({ stack: "prod", project: PROJECT, nodeOfParent: (r: unknown) => nodes.get(r) });
     const urn = (n: { qualifiedType: string; name: string }) => urnOf("prod", PROJECT, n);

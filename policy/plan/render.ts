@@ -34,7 +34,7 @@ export function settingsOf(r: PlanResource, all: PlanResource[]): string {
         }
         case "aws:ecs/service:Service": {
             const n = i.networkConfiguration ?? {};
-            return `${i.desiredCount} task(s) on ${(i.capacityProviderStrategies ?? []).map((s: any) => s.capacityProvider).join("+")}, ${list(n.subnets)} subnets (${azs(n.subnets)}), publicIp ${n.assignPublicIp}, deploy ${i.deploymentMinimumHealthyPercent}–${i.deploymentMaximumPercent}%, circuitBreaker ${i.deploymentCircuitBreaker?.rollback ? "rollback" : "off"}, grace ${i.healthCheckGracePeriodSeconds}s, exec ${i.enableExecuteCommand}`;
+            return `${i.desiredCount} task(s) on ${(i.capacityProviderStrategies ?? []).map((s: any) => s.capacityProvider).join("+")}, ${list(n.subnets)} subnets (${azs(n.subnets)}), publicIp ${n.assignPublicIp}, deploy ${i.deploymentMinimumHealthyPercent}–${i.deploymentMaximumPercent}%, circuitBreaker ${i.deploymentCircuitBreaker?.rollback ? "rollback" : "off"}${i.healthCheckGracePeriodSeconds === undefined ? "" : `, grace ${i.healthCheckGracePeriodSeconds}s`}${i.serviceConnectConfiguration?.enabled ? `, serviceConnect ${(i.serviceConnectConfiguration.services ?? []).map((s: any) => `${s.discoveryName}:${s.clientAlias?.[0]?.port}`).join(",") || "client"}` : ""}, exec ${i.enableExecuteCommand}`;
         }
         case "aws:lb/loadBalancer:LoadBalancer": return `${i.internal ? "internal" : "internet-facing"}, ${list(i.subnets)} subnets (${azs(i.subnets)}), deletionProtection ${i.enableDeletionProtection}, accessLogs ${i.accessLogs?.enabled ?? false}, idle ${i.idleTimeout}s`;
         case "aws:lb/targetGroup:TargetGroup": {

@@ -1,9 +1,6 @@
 /** The small pure modules: knowledge that is not wiring. */
 import { strict as assert } from "node:assert";
-import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fargateSizeProblem, FARGATE_MEMORY_BY_CPU, lifecyclePolicy, parseSecretArn, planSubnets, secretReadStatements, sourceHash, subnetCidr } from "fargatekit";
+import { fargateSizeProblem, FARGATE_MEMORY_BY_CPU, lifecyclePolicy, parseSecretArn, planSubnets, secretReadStatements, subnetCidr } from "fargatekit";
 
 describe("fargate sizes", () => {
     it("accepts the documented pairs and refuses the rest", () => {
@@ -65,30 +62,5 @@ describe("ECR lifecycle policy", () => {
             [2, "tagged", "imageCountMoreThan", 7],
         ]);
         assert.deepEqual(rules[1].selection.tagPatternList, ["*"], "a tagged rule needs a tag pattern or prefix list");
-    });
-});
-
-describe("source hash (the image tag)", () => {
-    const make = () => {
-        const dir = mkdtempSync(join(tmpdir(), "ctx-"));
-        mkdirSync(join(dir, "src"));
-        mkdirSync(join(dir, "node_modules"));
-        writeFileSync(join(dir, "Dockerfile"), "FROM node:22\n");
-        writeFileSync(join(dir, "src", "a.ts"), "export const a = 1;\n");
-        writeFileSync(join(dir, "node_modules", "x.js"), "1");
-        writeFileSync(join(dir, ".dockerignore"), "node_modules\n*.log\n");
-        return dir;
-    };
-    it("is stable for the same content and changes with any sent file", () => {
-        const a = make(), b = make();
-        assert.equal(sourceHash(a), sourceHash(b));
-        writeFileSync(join(b, "src", "a.ts"), "export const a = 2;\n");
-        assert.notEqual(sourceHash(a), sourceHash(b));
-    });
-    it("ignores what .dockerignore keeps out of the build", () => {
-        const a = make(), b = make();
-        writeFileSync(join(b, "node_modules", "x.js"), "2");
-        writeFileSync(join(b, "debug.log"), "noise");
-        assert.equal(sourceHash(a), sourceHash(b));
     });
 });

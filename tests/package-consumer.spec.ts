@@ -89,7 +89,8 @@ describe("the packed fargatekit package, used by a project outside the source tr
         assert.deepEqual(providers.inputs.capacityProviders, ["FARGATE", "FARGATE_SPOT"]);
         const repo = resources.find((r) => r.type === "aws:ecr/repository:Repository")!;
         assert.equal(repo.inputs.forceDelete, true);
-        assert.equal(repo.inputs.imageTagMutability, "IMMUTABLE");
+        assert.equal(repo.inputs.imageTagMutability, "IMMUTABLE_WITH_EXCLUSION");
+        assert.deepEqual(repo.inputs.imageTagMutabilityExclusionFilters, [{ filter: "buildcache", filterType: "WILDCARD" }], "only the build-cache tag is mutable");
         const lifecycle = JSON.parse(resources.find((r) => r.type === "aws:ecr/lifecyclePolicy:LifecyclePolicy")!.inputs.policy);
         assert.equal(lifecycle.rules[1].selection.countNumber, 10);
         assert.equal(resources.filter((r) => r.type === "aws:ec2/natGateway:NatGateway").length, 0, "natGateways: none");

@@ -55,12 +55,22 @@ describe("subnet CIDRs", () => {
 });
 
 describe("ECR lifecycle policy", () => {
-    it("expires untagged images after a day and keeps the newest N tagged", () => {
+    it("expires untagged images after a day and keeps the newest N release images of each tag scheme; the cache tag matches no rule", () => {
         const { rules } = JSON.parse(lifecyclePolicy(7));
-        assert.deepEqual(rules.map((r: any) => [r.rulePriority, r.selection.tagStatus, r.selection.countType, r.selection.countNumber]), [
-            [1, "untagged", "sinceImagePushed", 1],
-            [2, "tagged", "imageCountMoreThan", 7],
+        assert.deepEqual(rules.map((r: any) => [r.rulePriority, r.selection.tagStatus, r.selection.tagPatternList, r.selection.countType, r.selection.countNumber]), [
+            [1, "untagged", undefined, "sinceImagePushed", 1],
+            [2, "tagged", ["img-*"], "imageCountMoreThan", 7],
+            [3, "tagged", ["src-*"], "imageCountMoreThan", 7],
         ]);
-        assert.deepEqual(rules[1].selection.tagPatternList, ["*"], "a tagged rule needs a tag pattern or prefix list");
+        // ECR: a tagged rule needs a pattern list; several patterns in one list select only images
+        // carrying all of them, so one pattern per rule; `*` matches any run of characters.
+        const selects = (pattern: string, tag: string) => new RegExp(`^${pattern.split("*").map((x) => x.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`).test(tag);
+        for (const r of rules.filter((x: any) => x.selection.tagStatus === "tagged")) {
+            assert.equal(r.selection.tagPatternList.length, 1);
+            assert.equal(selects(r.selection.tagPatternList[0], "buildcache"), false, "the cache tag is never counted nor expired");
+        }
+        assert.ok(selects(rules[1].selection.tagPatternList[0], "img-0123456789abcdef"));
+        assert.ok(selects(rules[2].selection.tagPatternList[0], "src-0123456789ab"));
+        assert.equal(new Set(rules.map((r: any) => r.rulePriority)).size, rules.length, "priorities are unique");
     });
 });

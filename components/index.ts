@@ -14,7 +14,9 @@ export { WebService, WebServiceArgs, WebServiceTaskArgs, CapacityMode, capacityP
 export { HttpsArgs, TlsPolicy, TargetHealthCheckArgs, LoadBalancerArgs, TARGET_HEALTH_CHECK_LIMITS } from "./load-balancer";
 export { AutoscalingArgs } from "./autoscaling";
 export { FARGATE_MEMORY_BY_CPU, FARGATE_CPU_VALUES, fargateSizeProblem, assertFargateSize } from "./fargate-sizes";
-export { parseSecretArn, secretReadStatements, SecretSource, SECRET_ARN_FORMS } from "./secrets";
+export {
+    parseSecretArn, secretReadStatements, SecretSource, SECRET_ARN_FORMS, parseKmsKeyArn, kmsKeyProblems, kmsDecryptStatements, KMS_KEY_ARN_FORM,
+} from "./secrets";
 export { subnetCidr, planSubnets } from "./cidr";
 export { sourceHash, imageTag, ImageTagInputs, contextEntries, ContextEntry, ignoreFileFor } from "./source-hash";
 export { readDockerignore, DockerignoreMatcher } from "./dockerignore";

@@ -13,7 +13,7 @@ import {
     planSubnets, TARGET_HEALTH_CHECK_LIMITS, TlsPolicy,
 } from "fargatekit";
 
-import { containerProblems, enumOf, envName, int, logRetention } from "./fields";
+import { containerProblems, enumOf, envName, int, kmsKeyArns, logRetention } from "./fields";
 
 /** Where the service's tasks run: public subnets with public IPs (no NAT needed) or private ones behind NAT. */
 export enum TaskSubnets {
@@ -82,6 +82,8 @@ const service = z.strictObject({
     environment: z.record(envName, z.string()).default({}),
     /** Variable name → full ARN of a Secrets Manager secret (optionally `:json-key::`) or SSM parameter. */
     secrets: z.record(envName, z.string()).default({}),
+    /** Customer-managed KMS keys of those secrets: the execution role may kms:Decrypt with exactly these. */
+    secretsKmsKeyArns: kmsKeyArns,
     logRetentionDays: logRetention.default(30),
     exec: z.boolean().default(false),
     readonlyRootFilesystem: z.boolean().optional(),

@@ -7,6 +7,7 @@ import { ConfigError, didYouMean, parseConfig } from "../config";
 import { projectConfig, runStack } from "./harness";
 
 const SM = "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-password-AbCdEf";
+const KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 
 /** Each case: a dev-stack override and the fragments its error must contain. */
 const badConfigs: { title: string; override: Record<string, unknown>; expect: string[] }[] = [
@@ -22,6 +23,8 @@ const badConfigs: { title: string; override: Record<string, unknown>; expect: st
     { title: "HTTPS domain without a zone", override: { https: { domain: "app.example.com" } }, expect: ["webapp:https.hostedZoneId", "app.example.com"] },
     { title: "malformed certificate ARN", override: { https: { certificateArn: "arn:aws:acm:us-east-1:123:cert/abc" } }, expect: ["webapp:https.certificateArn", "arn:aws:acm:<region>:<account>:certificate/<uuid>"] },
     { title: "malformed secret ARN", override: { service: { secrets: { DB_PASSWORD: "arn:aws:secretsmanager:us-east-1:123456789012:secret:db" } } }, expect: ["webapp:service.secrets.DB_PASSWORD", "secret:db", "<6 chars>"] },
+    { title: "a KMS alias (or a wildcard) instead of a key ARN for the secrets", override: { service: { secrets: { DB_PASSWORD: SM }, secretsKmsKeyArns: ["arn:aws:kms:us-east-1:123456789012:alias/app", "arn:aws:kms:us-east-1:123456789012:key/*"] } }, expect: ["webapp:service.secretsKmsKeyArns[0]", '"arn:aws:kms:us-east-1:123456789012:alias/app"', "webapp:service.secretsKmsKeyArns[1]", "key/*", "arn:aws:kms:<region>:<account>:key/<key id>"] },
+    { title: "KMS keys with no secret to decrypt", override: { service: { secretsKmsKeyArns: [KEY] } }, expect: ["webapp:service.secretsKmsKeyArns", "no secrets are injected"] },
     { title: "log retention CloudWatch does not offer", override: { service: { logRetentionDays: 10 } }, expect: ["webapp:service.logRetentionDays", "got 10", "7, 14, 30"] },
     { title: "health-check timeout ≥ interval", override: { service: { healthCheck: { interval: 5, timeout: 5 } } }, expect: ["webapp:service.healthCheck.timeout", "less than healthCheck.interval"] },
     { title: "health-check interval out of range", override: { service: { healthCheck: { interval: 1 } } }, expect: ["webapp:service.healthCheck.interval", "got 1"] },

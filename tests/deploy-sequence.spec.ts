@@ -12,7 +12,7 @@ import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeF
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { Image, Registry } from "fargatekit";
-import { EcrImageId, Graph, MockWorld, ProgramRun, runComponents, runStack } from "./harness";
+import { committedStack, EcrImageId, Graph, MockWorld, ProgramRun, runComponents, runStack } from "./harness";
 
 const APP = path.join(__dirname, "..", "app");
 const made: string[] = [];
@@ -176,3 +176,33 @@ describe("deploy sequence: through the program", function () {
         assert.equal(jobImage, webImage(v1), "the jobs follow the same image");
     });
 });
+
+/** ECR's WILDCARD filters and lifecycle tag patterns: `*` is any run of characters, the rest literal. */
+const wildcard = (pattern: string) => new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+
+for (const stack of ["dev", "prod"] as const) {
+    describe(`image and repository agree over the ${stack} graph`, () => {
+        it("release tags stay immutable and are kept by the lifecycle; the cache tag is the one mutable tag and no rule counts it", async () => {
+            // ECR API reference: ImageTagMutabilityExclusionFilter (WILDCARD); lifecycle policy
+            // properties (tagPatternList: every pattern of a list must match; * is a wildcard).
+            const g = new Graph(await committedStack(stack));
+            for (const image of g.ofType("docker-build:index:Image")) {
+                const [release] = image.inputs.tags as string[];
+                const repoUrl = release.slice(0, release.lastIndexOf(":"));
+                const repo = g.ofType("aws:ecr/repository:Repository").find((r) => r.state.repositoryUrl === repoUrl)!;
+                assert.ok(repo, `${image.name} pushes to a repository of the stack`);
+                const releaseTag = release.slice(release.lastIndexOf(":") + 1);
+                const cacheTags = [...image.inputs.cacheFrom, ...image.inputs.cacheTo].map((c: any) => String(c.registry.ref)).map((ref) => ref.slice(ref.lastIndexOf(":") + 1));
+                assert.equal(new Set(cacheTags).size, 1, "reads and writes one cache");
+                const filters = (repo.inputs.imageTagMutabilityExclusionFilters ?? []).map((f: any) => f.filter as string);
+                assert.equal(repo.inputs.imageTagMutability, "IMMUTABLE_WITH_EXCLUSION");
+                assert.ok(filters.some((f: string) => wildcard(f).test(cacheTags[0])), "the cache tag can be overwritten");
+                assert.ok(!filters.some((f: string) => wildcard(f).test(releaseTag)), "a release tag can never be overwritten");
+                const rules = JSON.parse(g.ofType("aws:ecr/lifecyclePolicy:LifecyclePolicy").find((l) => l.inputs.repository === repo.state.name)!.inputs.policy).rules;
+                const selecting = (tag: string) => rules.filter((r: any) => r.selection.tagStatus === "tagged" && r.selection.tagPatternList.every((p: string) => wildcard(p).test(tag)));
+                assert.equal(selecting(releaseTag).length, 1, "one rule keeps the newest release images");
+                assert.deepEqual(selecting(cacheTags[0]), [], "the cache tag is neither expired nor counted");
+            }
+        });
+    });
+}

@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { z } from "zod";
 import { jobsProblems, jobsSchema } from "./jobs";
 import {
-    CapacityMode, ContainerInsights, HEALTH_CHECK_LIMITS, ImagePlatform, NatGateways,
+    CapacityMode, ContainerInsights, contextEntries, HEALTH_CHECK_LIMITS, ImagePlatform, NatGateways,
     planSubnets, TARGET_HEALTH_CHECK_LIMITS, TlsPolicy,
 } from "fargatekit";
 
@@ -268,6 +268,14 @@ export function crossFieldProblems(c: StackConfig): string[] {
     const context = path.resolve(PROJECT_DIR, c.image.context);
     if (!existsSync(context)) p.push(`${k("image.context")}: got "${c.image.context}"; no such directory under ${PROJECT_DIR}`);
     else if (!existsSync(path.join(context, c.image.dockerfile))) p.push(`${k("image.dockerfile")}: got "${c.image.dockerfile}"; not found in ${context}`);
+    else {
+        // The image tag reads the context's ignore file: a pattern Docker would refuse fails here, not mid-deploy.
+        try {
+            contextEntries(context, c.image.dockerfile);
+        } catch (e) {
+            p.push(`${k("image.context")}: got "${c.image.context}"; ${(e as Error).message}`);
+        }
+    }
     if (c.https) {
         if (!c.https.certificateArn && !c.https.domain) p.push(`${k("https")}: needs certificateArn or domain (with hostedZoneId)`);
         if (c.https.certificateArn && c.https.domain) p.push(`${k("https")}: give certificateArn or domain, not both`);

@@ -3,11 +3,26 @@
  * once, each naming its key, the value given and what is allowed.
  */
 import { strict as assert } from "node:assert";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { ConfigError, didYouMean, parseConfig } from "../config";
 import { projectConfig, runStack } from "./harness";
 
 const SM = "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-password-AbCdEf";
 const KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+
+const madeDirs: string[] = [];
+after(() => madeDirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+/** A build context (temp dir) with a Dockerfile and this .dockerignore. */
+function contextWithIgnore(ignore: string): string {
+    const dir = mkdtempSync(path.join(tmpdir(), "ctx-"));
+    madeDirs.push(dir);
+    writeFileSync(path.join(dir, "Dockerfile"), "FROM scratch\n");
+    writeFileSync(path.join(dir, ".dockerignore"), ignore);
+    return dir;
+}
 
 /** Each case: a dev-stack override and the fragments its error must contain. */
 const badConfigs: { title: string; override: Record<string, unknown>; expect: string[] }[] = [
@@ -35,6 +50,7 @@ const badConfigs: { title: string; override: Record<string, unknown>; expect: st
     { title: "a build context that does not exist", override: { image: { context: "appp" } }, expect: ["webapp:image.context", '"appp"', "no such directory"] },
     { title: "a Dockerfile the context lacks", override: { image: { dockerfile: "Containerfile" } }, expect: ["webapp:image.dockerfile", '"Containerfile"', "not found"] },
     { title: "wrong type", override: { registry: { forceDelete: "yes" } }, expect: ["webapp:registry.forceDelete", "boolean", '"yes"'] },
+    { title: "a .dockerignore pattern Docker refuses", override: { image: { context: contextWithIgnore("node_modules\n[abc\n") } }, expect: ["webapp:image.context", ".dockerignore", '"[abc" has an unclosed ['] },
 ];
 
 describe("stack config", () => {

@@ -150,6 +150,27 @@ describe("deploy sequence: the image across successive trees", function () {
     });
 });
 
+describe("Image and Registry refuse bad arguments before building, every problem at once", () => {
+    it("Image: a missing context, an unknown platform, a bad ARG name and a cache tag that could be a release tag", () => {
+        assert.throws(() => new Image("app", {
+            repositoryUrl: "123456789012.dkr.ecr.us-east-1.amazonaws.com/app", registryId: "123456789012",
+            context: path.join(tmpdir(), "no-such-context"), platform: "windows/amd64" as never, buildArgs: { "1BAD": "x" }, cacheTag: "img-cache",
+        }), (e: Error) => ['context: got "', 'platform: got "windows/amd64"', "buildArgs.1BAD", 'cacheTag: got "img-cache"'].every((f) => e.message.includes(f)));
+    });
+
+    it("Image: a .dockerignore pattern Docker refuses, named with its file", () => {
+        const project = checkout();
+        writeFileSync(path.join(project, "app", ".dockerignore"), "node_modules\n!\n");
+        assert.throws(() => new Image("app", { repositoryUrl: "r/app", registryId: "1", context: path.join(project, "app") }),
+            (e: Error) => e.message.includes(`${path.join(project, "app", ".dockerignore")}: "!" is a lone "!"`));
+    });
+
+    it("Registry: a cache tag that is not a valid exact tag", () => {
+        assert.throws(() => new Registry("app", { cacheTag: "cache*" }), /cacheTag: got "cache\*"/);
+        assert.throws(() => new Registry("app", { cacheTag: "src-cache", keepTaggedImages: 0 }), (e: Error) => /cacheTag: got "src-cache"; a cache tag must not start/.test(e.message) && /keepTaggedImages: got 0/.test(e.message));
+    });
+});
+
 describe("deploy sequence: through the program", function () {
     this.timeout(60_000);
 

@@ -92,8 +92,9 @@ export class Registry extends pulumi.ComponentResource {
         this.repository = new aws.ecr.Repository(`${name}`, {
             // Every tag is immutable except the cache tag, which each build overwrites
             // (ECR API reference, PutImageTagMutability / ImageTagMutabilityExclusionFilter: filter
-            // type WILDCARD, `*` the only wildcard; an exact tag matches only itself). The provider
-            // updates the mutability in place (PutImageTagMutability): no new repository.
+            // type WILDCARD, `*` the only wildcard; an exact tag matches only itself). Neither field
+            // forces a new repository: the provider's update calls PutImageTagMutability with the
+            // filters (terraform-provider-aws, internal/service/ecr/repository.go).
             imageTagMutability: "IMMUTABLE_WITH_EXCLUSION",
             imageTagMutabilityExclusionFilters: [{ filter: cacheTag, filterType: "WILDCARD" }],
             imageScanningConfiguration: { scanOnPush: true },

@@ -140,6 +140,11 @@ describe("deploy sequence: the image across successive trees", function () {
         assert.equal(reverted.imageRef, v1.imageRef, "the task definition goes back to v1's digest");
         const again = await deploy(project, afterPush(world, reverted));
         assert.deepEqual(changedInputs(reverted.inputs, again.inputs), [], "no diff, no build");
+
+        // Once the lifecycle policy has expired v1's image, its tag is free: built and pushed again.
+        const expired = await deploy(project, { ecrImages: world.ecrImages!.filter((i) => i.imageTag !== v1.tag) });
+        assert.equal(expired.tag, v1.tag);
+        assert.equal(expired.pushed, true);
     });
 
     it("the first deploy after the upgrade never meets a tag of the old scheme", async () => {

@@ -123,6 +123,8 @@ export interface EnvironmentServiceArgs {
     environment?: Record<string, string>;
     /** Variable name → full ARN of a Secrets Manager secret or SSM parameter. */
     secrets?: Record<string, string>;
+    /** Customer-managed KMS key ARNs the secrets are encrypted with (the execution role may decrypt with exactly these). */
+    secretsKmsKeyArns?: string[];
     /** Days to keep logs. @default 30 */
     logRetentionDays?: number;
     /** ECS Exec into running tasks. @default false */
@@ -165,6 +167,8 @@ export interface EnvironmentJobArgs {
     environment?: Record<string, string>;
     /** Variable name → full ARN of a Secrets Manager secret or SSM parameter. */
     secrets?: Record<string, string>;
+    /** Customer-managed KMS key ARNs the secrets are encrypted with. */
+    secretsKmsKeyArns?: string[];
     /** Scheduler's retries of a run it could not start. */
     retries?: ScheduleRetryArgs;
     /** What a run does while the previous one still runs. @default OverlapPolicy.Allow */
@@ -366,6 +370,7 @@ export class Environment extends pulumi.ComponentResource {
                     repositoryArn,
                     environment,
                     secrets: s.secrets,
+                    secretsKmsKeyArns: s.secretsKmsKeyArns,
                     logRetentionDays: s.logRetentionDays,
                     retainLogsOnDelete: retain,
                     readonlyRootFilesystem: s.readonlyRootFilesystem,
@@ -403,6 +408,7 @@ export class Environment extends pulumi.ComponentResource {
                     repositoryArn,
                     environment: { STACK: pulumi.getStack(), APP_VERSION: version, JOB_NAME: job.name, ...job.environment },
                     secrets: job.secrets,
+                    secretsKmsKeyArns: job.secretsKmsKeyArns,
                     logRetentionDays: job.logRetentionDays,
                     retainLogsOnDelete: retain,
                     tags,

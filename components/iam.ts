@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { secretReadStatements } from "./secrets";
+import { kmsDecryptStatements, secretReadStatements } from "./secrets";
 
 /**
  * Trust policy letting one AWS service assume a role, optionally only under `condition` (the
@@ -14,7 +14,7 @@ export function assumeRolePolicy(service: string, condition?: Record<string, Rec
 
 /**
  * What an ECS task execution role needs, and no more: pull from one repository, write to one log
- * group, read exactly the injected secrets. (The managed AmazonECSTaskExecutionRolePolicy grants
+ * group, read exactly the injected secrets and decrypt them with exactly their customer-managed keys. (The managed AmazonECSTaskExecutionRolePolicy grants
  * ecr:* pulls and logs:* writes on every resource; this narrows both.)
  * Source: ECS developer guide, "Amazon ECS task execution IAM role".
  */
@@ -22,6 +22,8 @@ export function executionRoleStatements(args: {
     repositoryArn?: pulumi.Input<string>;
     logGroupArn: pulumi.Input<string>;
     secretValueFroms: readonly string[];
+    /** Customer-managed KMS keys of those secrets (kms:Decrypt on exactly these). */
+    secretsKmsKeyArns?: readonly string[];
 }): pulumi.Input<object>[] {
     const statements: pulumi.Input<object>[] = [];
     if (args.repositoryArn !== undefined) {
@@ -42,6 +44,7 @@ export function executionRoleStatements(args: {
         Resource: [pulumi.interpolate`${args.logGroupArn}:log-stream:*`],
     });
     statements.push(...secretReadStatements(args.secretValueFroms));
+    statements.push(...kmsDecryptStatements(args.secretsKmsKeyArns, args.secretValueFroms));
     return statements;
 }
 

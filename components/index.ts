@@ -35,9 +35,13 @@ export { Queue, QueueArgs, QueueRef, QUEUE_LIMITS, queueProblems, queueConsumerS
 export { AutoscalingArgs, backlogPerTaskMetric } from "./autoscaling";
 export { LEGACY_WEB_SERVICE_TYPE, legacyWebServiceAliases, legacyWebServiceChildUrn } from "./legacy-urns";
 export { FARGATE_MEMORY_BY_CPU, FARGATE_CPU_VALUES, fargateSizeProblem, assertFargateSize } from "./fargate-sizes";
-export { parseSecretArn, secretReadStatements, SecretSource, SECRET_ARN_FORMS } from "./secrets";
+export {
+    parseSecretArn, secretReadStatements, SecretSource, SECRET_ARN_FORMS, parseKmsKeyArn, kmsKeyProblems, kmsDecryptStatements, KMS_KEY_ARN_FORM,
+} from "./secrets";
 export { subnetCidr, planSubnets } from "./cidr";
-export { sourceHash } from "./source-hash";
+export { sourceHash, imageTag, ImageTagInputs, contextEntries, ContextEntry, ignoreFileFor } from "./source-hash";
+export { readDockerignore, DockerignoreMatcher } from "./dockerignore";
+export { RELEASE_TAG_PREFIX, LEGACY_RELEASE_TAG_PREFIX, BUILD_CACHE_TAG, cacheTagProblems } from "./image-tags";
 export {
     ScheduledTask, ScheduledTaskArgs, ScheduleRetryArgs, OverlapPolicy, scheduledTaskProblems, RETRY_LIMITS,
     FLEXIBLE_WINDOW_MAX_MINUTES, DLQ_RETENTION_SECONDS, SKIP_IF_RUNNING_ENV,

@@ -4,7 +4,7 @@ import { FARGATE_MAX_STOP_TIMEOUT, HEALTH_CHECK_LIMITS, LOG_RETENTION_DAYS } fro
 import { fargateSizeProblem } from "./fargate-sizes";
 import { assumeRolePolicy, ecsExecStatements, executionRoleStatements } from "./iam";
 import { COMPONENT_NAME_PATTERN } from "./names";
-import { parseSecretArn, SECRET_ARN_FORMS } from "./secrets";
+import { kmsKeyProblems, parseSecretArn, SECRET_ARN_FORMS } from "./secrets";
 import { checkInteger } from "./validate";
 
 /** CPU architecture of the task; must match the image's platform. */
@@ -54,6 +54,14 @@ export interface FargateTaskDefinitionArgs {
      * (optionally with `:json-key::`) or an SSM parameter. The execution role may read exactly these.
      */
     secrets?: Record<string, string>;
+    /**
+     * ARNs of the customer-managed KMS keys that encrypt those secrets (`arn:aws:kms:<region>:<account>:key/<id>`).
+     * The execution role may `kms:Decrypt` with exactly these keys, only through Secrets Manager or
+     * Parameter Store. Not needed for secrets under the AWS managed keys (`aws/secretsmanager`, `aws/ssm`).
+     * @default [] (no kms:Decrypt)
+     * @example ["arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"]
+     */
+    secretsKmsKeyArns?: string[];
     /** Days to keep logs (one of LOG_RETENTION_DAYS). @default 30 */
     logRetentionDays?: number;
     /** Keep the log group in AWS when the stack is destroyed. @default false */
@@ -104,6 +112,7 @@ export function taskDefinitionProblems(args: FargateTaskDefinitionArgs): string[
     for (const [key, valueFrom] of Object.entries(args.secrets ?? {})) {
         if (!parseSecretArn(valueFrom)) problems.push(`secrets.${key}: got "${valueFrom}"; allowed: ${SECRET_ARN_FORMS}`);
     }
+    problems.push(...kmsKeyProblems("secretsKmsKeyArns", args.secretsKmsKeyArns, Object.values(args.secrets ?? {})));
     const envAndSecrets = Object.keys(args.environment ?? {}).filter((k) => k in (args.secrets ?? {}));
     if (envAndSecrets.length > 0) problems.push(`environment and secrets both set ${envAndSecrets.join(", ")}; a variable comes from one place`);
     const hc = args.healthCheck;
@@ -129,7 +138,7 @@ export function taskDefinitionProblems(args: FargateTaskDefinitionArgs): string[
 
 /**
  * A Fargate task definition with its log group, an execution role (pull the image, write logs,
- * read exactly the injected secrets) and a separate task role (what the application may do).
+ * read exactly the injected secrets, decrypt them with exactly their customer-managed keys) and a separate task role (what the application may do).
  */
 export class FargateTaskDefinition extends pulumi.ComponentResource {
     public readonly taskDefinition: aws.ecs.TaskDefinition;
@@ -178,6 +187,7 @@ export class FargateTaskDefinition extends pulumi.ComponentResource {
                     repositoryArn: args.repositoryArn,
                     logGroupArn: this.logGroup.arn,
                     secretValueFroms: Object.values(args.secrets ?? {}),
+                    secretsKmsKeyArns: args.secretsKmsKeyArns,
                 }),
             }),
         }, parent);

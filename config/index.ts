@@ -10,7 +10,7 @@ import { z } from "zod";
 import { jobsProblems, jobsSchema } from "./jobs";
 import {
     ContainerInsights, EnvironmentArgs, FLOW_LOG_DEFAULTS, FLOW_LOG_S3_MAX_DAYS, FlowLogDestination, flowLogsProblems, FlowLogTrafficType,
-    ImagePlatform, NatGateways, planSubnets, TlsPolicy,
+    contextEntries, ImagePlatform, NatGateways, planSubnets, TlsPolicy,
 } from "fargatekit";
 import { servicesProblems, servicesSchema } from "./services";
 
@@ -233,6 +233,14 @@ export function crossFieldProblems(c: StackConfig): string[] {
     if (c.image.ref !== undefined) { /* a prebuilt image: nothing is built, the context is not read */ }
     else if (!existsSync(context)) p.push(`${k("image.context")}: got "${c.image.context}"; no such directory under ${PROJECT_DIR}`);
     else if (!existsSync(path.join(context, c.image.dockerfile))) p.push(`${k("image.dockerfile")}: got "${c.image.dockerfile}"; not found in ${context}`);
+    else {
+        // The image tag reads the context's ignore file: a pattern Docker would refuse fails here, not mid-deploy.
+        try {
+            contextEntries(context, c.image.dockerfile);
+        } catch (e) {
+            p.push(`${k("image.context")}: got "${c.image.context}"; ${(e as Error).message}`);
+        }
+    }
     if (c.https) {
         if (!c.https.certificateArn && !c.https.domain) p.push(`${k("https")}: needs certificateArn or domain (with hostedZoneId)`);
         if (c.https.certificateArn && c.https.domain) p.push(`${k("https")}: give certificateArn or domain, not both`);

@@ -1,7 +1,7 @@
 /**
  * The `jobs` key of the stack config: scheduled and one-off tasks that run the app's image on Fargate.
  * Shape and ranges are checked by the schema; the rules that need more than one field (Fargate sizes,
- * schedule syntax, time zones, secret ARNs, unique names) by `jobsProblems`, each naming
+ * schedule syntax, time zones, secret and KMS key ARNs, unique names) by `jobsProblems`, each naming
  * `<project>:jobs.<job name>.<field>`, the value given and what is allowed.
  */
 import { z } from "zod";
@@ -10,7 +10,7 @@ import {
     scheduleExpressionProblems, SKIP_IF_RUNNING_ENV, timezoneProblems, FLEXIBLE_WINDOW_MAX_MINUTES,
 } from "fargatekit";
 
-import { containerProblems, enumOf, envName, int, logRetention } from "./fields";
+import { containerProblems, enumOf, envName, int, kmsKeyArns, logRetention } from "./fields";
 
 /** Job names become part of AWS names (`job-<name>-scheduler-xxxxxxx` must fit IAM's 64 characters). */
 export const JOB_NAME_PATTERN = /^[a-z]([a-z0-9-]{0,28}[a-z0-9])?$/;
@@ -36,6 +36,8 @@ export const jobSchema = z.strictObject({
     environment: z.record(envName, z.string()).default({}),
     /** Variable name → full ARN of a Secrets Manager secret (optionally `:json-key::`) or SSM parameter. */
     secrets: z.record(envName, z.string()).default({}),
+    /** Customer-managed KMS keys of those secrets: the job's execution role may kms:Decrypt with exactly these. */
+    secretsKmsKeyArns: kmsKeyArns,
     retries: retries.default(retries.parse({})),
     /** `skip`: a run exits early while the previous run of the job is still going. */
     overlap: enumOf(OverlapPolicy).default(OverlapPolicy.Allow),

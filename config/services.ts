@@ -10,7 +10,7 @@ import {
     QUEUE_LIMITS, RULE_PRIORITY_RANGE, TARGET_HEALTH_CHECK_LIMITS, TaskSubnets,
 } from "fargatekit";
 
-import { containerProblems, enumOf, envName, int, logRetention } from "./fields";
+import { containerProblems, enumOf, envName, int, kmsKeyArns, logRetention } from "./fields";
 
 /** Service names become part of AWS names: "<name>-tg-xxxxxxx" must fit a target group's 32 characters. */
 export const SERVICE_NAME_PATTERN = /^[a-z]([a-z0-9-]{0,19}[a-z0-9])?$/;
@@ -80,6 +80,8 @@ export const serviceSchema = z.strictObject({
     environment: z.record(envName, z.string()).default({}),
     /** Variable name → full ARN of a Secrets Manager secret (optionally `:json-key::`) or SSM parameter. */
     secrets: z.record(envName, z.string()).default({}),
+    /** Customer-managed KMS keys of those secrets: the execution role may kms:Decrypt with exactly these. */
+    secretsKmsKeyArns: kmsKeyArns,
     logRetentionDays: logRetention.default(30),
     exec: z.boolean().default(false),
     readonlyRootFilesystem: z.boolean().optional(),

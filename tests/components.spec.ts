@@ -2,7 +2,7 @@
 import { strict as assert } from "node:assert";
 import * as awsx from "@pulumi/awsx";
 import * as path from "node:path";
-import { Cluster, FargateTaskDefinition, FlowLogDestination, FlowLogTrafficType, LoadBalancer, Network, NatGateways, Service, ServiceArgs } from "fargatekit";
+import { Cluster, FargateTaskDefinition, FlowLogDestination, FlowLogTrafficType, imageTag, LoadBalancer, Network, NatGateways, Service, ServiceArgs } from "fargatekit";
 import { ACCOUNT, committedStack, Graph, projectConfig, REGION, resolve, runComponents, runStack } from "./harness";
 
 const SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:app/db-AbC123";
@@ -219,7 +219,9 @@ describe("per-stack defaults", () => {
         const taskPolicy = g.ofType("aws:iam/rolePolicy:RolePolicy").find((p) => p.name === "web-task")!;
         assert.ok(JSON.parse(taskPolicy.inputs.policy).Statement.some((s: any) => s.Action.includes("ssmmessages:OpenDataChannel")), "ECS Exec permissions on the task role");
         assert.equal(g.one("aws:ecr/repository:Repository").inputs.forceDelete, true);
-        assert.ok(g.resources.every((r) => !r.retainOnDelete && !r.protect));
+        // The one exception: the docker-build Image never deletes the tags it pushed (a running
+        // release may use them); dev's force-deleted repository takes them with it on destroy.
+        assert.deepEqual(g.resources.filter((r) => r.retainOnDelete || r.protect).map((r) => r.type), ["docker-build:index:Image"]);
         assert.equal(g.ofType("aws:cloudwatch/logGroup:LogGroup").find((l) => l.name === "web-logs")!.inputs.retentionInDays, 7);
     });
 
@@ -252,19 +254,27 @@ describe("per-stack defaults", () => {
         assert.equal(g.ofType("aws:lb/listener:Listener").find((l) => l.inputs.protocol === "HTTPS")!.inputs.certificateArn, validation.inputs.certificateArn);
     });
 
-    it("the image: built for linux/amd64 from app/, tagged by content, pushed with ECR credentials, run by digest", async () => {
+    it("the image: docker-build from app/ by relative paths for linux/amd64, tagged img-<hash>, pushed with ECR credentials, cached in ECR, run by digest", async () => {
         const run = await committedStack("dev");
         const g = new Graph(run);
-        const image = g.one("docker:index/image:Image");
-        assert.equal(image.inputs.build.platform, "linux/amd64");
-        assert.equal(image.inputs.build.context, path.resolve(__dirname, "..", "app"));
-        assert.match(image.inputs.imageName, /^123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/app-[0-9a-f]{7}:src-[0-9a-f]{12}$/);
-        assert.equal(image.inputs.registry.username, "AWS");
-        assert.ok(image.secretInputs.includes("registry"), "the registry password stays a secret in state");
-        assert.equal(run.outputs.imageRef, image.state.repoDigest);
+        const image = g.one("docker-build:index:Image");
+        const repo = g.one("aws:ecr/repository:Repository").state.repositoryUrl as string;
+        assert.deepEqual(image.inputs.platforms, ["linux/amd64"]);
+        assert.deepEqual(image.inputs.context, { location: "app" }, "relative to the program's directory: no absolute path in the provider's diff");
+        assert.deepEqual(image.inputs.dockerfile, { location: "app/Dockerfile" });
+        const [tagged] = image.inputs.tags;
+        assert.match(tagged, /^123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/app-[0-9a-f]{7}:img-[0-9a-f]{16}$/);
+        assert.equal(tagged.split(":").pop(), imageTag({ context: path.resolve(__dirname, "..", "app"), platform: "linux/amd64" }));
+        assert.equal(image.inputs.push, true, "the mocked repository is empty, so the tag is new and is pushed");
+        assert.deepEqual(image.inputs.registries.map((r: any) => [r.address, r.username]), [["123456789012.dkr.ecr.us-east-1.amazonaws.com", "AWS"]]);
+        assert.ok(image.secretInputs.includes("registries"), "the registry password stays a secret in state");
+        assert.deepEqual(image.inputs.cacheFrom, [{ registry: { ref: `${repo}:buildcache` } }]);
+        assert.deepEqual(image.inputs.cacheTo, [{ registry: { ref: `${repo}:buildcache`, imageManifest: true, ociMediaTypes: true, mode: "max", ignoreError: true } }]);
+        assert.equal(run.outputs.imageRef, `${repo}@${image.state.digest}`);
+        assert.match(String(run.outputs.imageRef), /@sha256:[0-9a-f]{64}$/);
         const [c] = JSON.parse(g.ofType("aws:ecs/taskDefinition:TaskDefinition").find((t) => t.name === "web")!.inputs.containerDefinitions);
-        assert.equal(c.image, image.state.repoDigest);
-        assert.equal(c.environment.find((e: any) => e.name === "APP_VERSION").value, image.inputs.imageName.split(":").pop());
+        assert.equal(c.image, run.outputs.imageRef);
+        assert.equal(c.environment.find((e: any) => e.name === "APP_VERSION").value, tagged.split(":").pop());
         const idle = g.one("aws:lb/loadBalancer:LoadBalancer").inputs.idleTimeout;
         assert.ok(Number(c.environment.find((e: any) => e.name === "KEEP_ALIVE_TIMEOUT_MS").value) > idle * 1000, "app keep-alive outlasts the ALB idle timeout");
     });

@@ -3,10 +3,26 @@
  * once, each naming its key, the value given and what is allowed.
  */
 import { strict as assert } from "node:assert";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { ConfigError, didYouMean, parseConfig } from "../config";
 import { projectConfig, runStack } from "./harness";
 
 const SM = "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-password-AbCdEf";
+const KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+
+const madeDirs: string[] = [];
+after(() => madeDirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+/** A build context (temp dir) with a Dockerfile and this .dockerignore. */
+function contextWithIgnore(ignore: string): string {
+    const dir = mkdtempSync(path.join(tmpdir(), "ctx-"));
+    madeDirs.push(dir);
+    writeFileSync(path.join(dir, "Dockerfile"), "FROM scratch\n");
+    writeFileSync(path.join(dir, ".dockerignore"), ignore);
+    return dir;
+}
 
 /** The dev stack's services with the web service's entry patched (`webapp:services` is one list). */
 function web(patch: Record<string, unknown>): { services: Record<string, unknown>[] } {
@@ -34,6 +50,8 @@ const badConfigs: { title: string; override: Record<string, unknown>; expect: st
     { title: "private tasks without NAT", override: { network: { natGateways: "none" }, ...web({ subnets: "private" }) }, expect: ["webapp:services.web.subnets", "NAT gateway"] },
     { title: "ECS Exec with a read-only root filesystem", override: web({ exec: true, readonlyRootFilesystem: true }), expect: ["webapp:services.web.readonlyRootFilesystem", "ECS Exec"] },
     { title: "stopTimeout beyond Fargate's 120 s", override: web({ stopTimeout: 300 }), expect: ["webapp:services.web.stopTimeout", "got 300"] },
+    { title: "a KMS alias (or a wildcard) instead of a key ARN for the secrets", override: web({ secrets: { DB_PASSWORD: SM }, secretsKmsKeyArns: ["arn:aws:kms:us-east-1:123456789012:alias/app", "arn:aws:kms:us-east-1:123456789012:key/*"] }), expect: ["webapp:services.web.secretsKmsKeyArns[0]", '"arn:aws:kms:us-east-1:123456789012:alias/app"', "webapp:services.web.secretsKmsKeyArns[1]", "key/*", "arn:aws:kms:<region>:<account>:key/<key id>"] },
+    { title: "KMS keys with no secret to decrypt", override: web({ secretsKmsKeyArns: [KEY] }), expect: ["webapp:services.web.secretsKmsKeyArns", "no secrets are injected"] },
     { title: "a VPC range with host bits set", override: { network: { cidrBlock: "10.0.0.1/16" } }, expect: ["webapp:network.cidrBlock", "10.0.0.1/16", "did you mean 10.0.0.0/16"] },
     { title: "a build context that does not exist", override: { image: { context: "appp" } }, expect: ["webapp:image.context", '"appp"', "no such directory"] },
     { title: "a Dockerfile the context lacks", override: { image: { dockerfile: "Containerfile" } }, expect: ["webapp:image.dockerfile", '"Containerfile"', "not found"] },
@@ -44,6 +62,7 @@ const badConfigs: { title: string; override: Record<string, unknown>; expect: st
     { title: "flow-log retention beyond the S3 expiry range", override: { network: { flowLogs: { destination: "s3", retentionDays: 4000 } } }, expect: ["webapp:network.flowLogs.retentionDays", "4000", "<=3650"] },
     { title: "a typo in a flow-log key, with did-you-mean", override: { network: { flowLogs: { retentionDay: 7 } } }, expect: ["webapp:network.flowLogs.retentionDay", 'did you mean "retentionDays"'] },
     { title: "an endpoint switch that is not a boolean", override: { network: { s3GatewayEndpoint: "yes", interfaceEndpoints: 1 } }, expect: ["webapp:network.s3GatewayEndpoint", '"yes"', "webapp:network.interfaceEndpoints", "got 1"] },
+    { title: "a .dockerignore pattern Docker refuses", override: { image: { context: contextWithIgnore("node_modules\n[abc\n") } }, expect: ["webapp:image.context", ".dockerignore", '"[abc" has an unclosed ['] },
 ];
 
 describe("stack config", () => {

@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
+import { sourceHash } from "fargatekit";
 import { nodeFor, UrnNode, urnOf } from "./urn-model";
 
 export const ACCOUNT = "123456789012";
@@ -78,9 +79,16 @@ function outputsFor(type: string, name: string, inputs: Record<string, any>): { 
             id: phys,
             state: { ...base, name: phys, arn: arn("ecr", `repository/${phys}`), registryId: ACCOUNT, repositoryUrl: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/${phys}` },
         };
-        case "docker:index/image:Image": {
-            const repo = String(inputs.imageName).replace(/:[^:/]+$/, "");
-            return { id: `${repo}@sha256:${hex(inputs.imageName, 64)}`, state: { ...base, repoDigest: `${repo}@sha256:${hex(inputs.imageName, 64)}` } };
+        case "docker-build:index:Image": {
+            // What the provider reports after a build: `digest` only when the image was exported
+            // (push), `ref` = first tag @ digest (else the tag), `contextHash` from the context on disk.
+            const tags: string[] = inputs.tags ?? [];
+            const digest = inputs.push === true ? `sha256:${hex(JSON.stringify([tags, inputs.platforms ?? []]), 64)}` : "";
+            // The provider resolves relative locations against its working directory (the program's).
+            const contextDir = path.resolve(String(inputs.context?.location ?? "."));
+            const dockerfile = path.resolve(String(inputs.dockerfile?.location ?? path.join(contextDir, "Dockerfile")));
+            const contextHash = sourceHash(contextDir, path.relative(contextDir, dockerfile));
+            return { id: digest || name, state: { ...base, digest, contextHash, ref: digest ? `${tags[0]}@${digest}` : (tags[0] ?? "") } };
         }
         case "aws:ecs/cluster:Cluster": return { id: arn("ecs", `cluster/${phys}`), state: { ...base, name: phys, arn: arn("ecs", `cluster/${phys}`) } };
         case "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders": return { id: String(inputs.clusterName), state: base };
@@ -129,8 +137,22 @@ function outputsFor(type: string, name: string, inputs: Record<string, any>): { 
     }
 }
 
-function answerInvoke(token: string, args: Record<string, any>): Record<string, any> {
+/** What the mocked ECR repositories hold: ListImages' image ids (tag and digest). */
+export interface EcrImageId { imageTag?: string; imageDigest: string }
+
+/** Mock answers a run can vary: the state of the outside world the program reads. */
+export interface MockWorld {
+    /** The images in every ECR repository the program lists (aws.ecr.getImages). @default none */
+    ecrImages?: EcrImageId[];
+}
+
+function answerInvoke(token: string, args: Record<string, any>, world: MockWorld): Record<string, any> {
     switch (token) {
+        case "aws:ecr/getImages:getImages": return {
+            // ListImages: one entry per tag (an untagged image has no imageTag).
+            imageIds: (world.ecrImages ?? []).map((i) => ({ imageDigest: i.imageDigest, ...(i.imageTag ? { imageTag: i.imageTag } : {}) })),
+            repositoryName: args.repositoryName, registryId: args.registryId ?? ACCOUNT, region: REGION, id: args.repositoryName,
+        };
         case "aws:index/getAvailabilityZones:getAvailabilityZones": return { names: AZS, zoneIds: AZS.map((_, i) => `use1-az${i + 1}`), id: REGION };
         case "aws:index/getCallerIdentity:getCallerIdentity": return { accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/ci`, userId: "AIDAEXAMPLE", id: ACCOUNT };
         case "aws:index/getRegion:getRegion": return { name: REGION, region: REGION, id: REGION, endpoint: `ec2.${REGION}.amazonaws.com`, description: "US East (N. Virginia)" };
@@ -167,22 +189,22 @@ let running: Promise<unknown> = Promise.resolve();
  * and returns every resource registered and the resolved stack outputs. Runs are serialised: the
  * SDK's mock engine is process-wide.
  */
-export function runProgram(stack: string, config: Record<string, unknown>): Promise<ProgramRun> {
+export function runProgram(stack: string, config: Record<string, unknown>, world: MockWorld = {}): Promise<ProgramRun> {
     return serialised(() => runOnce(stack, config, () => {
         // Load the program fresh each run, so module-level state never leaks between stacks.
         const programPath = require.resolve("../index");
         delete require.cache[programPath];
         const program: () => Promise<Record<string, unknown>> = require(programPath);
         return program();
-    }));
+    }, world));
 }
 
 /**
  * Runs `build` (which constructs components directly) under the same mocks and recording, for
  * component specs that do not go through the program. Its returned record of Outputs is resolved.
  */
-export function runComponents(build: () => Record<string, unknown> | void, stack = "test", config: Record<string, unknown> = {}): Promise<ProgramRun> {
-    return serialised(() => runOnce(stack, config, async () => build() ?? {}));
+export function runComponents(build: () => Record<string, unknown> | void, stack = "test", config: Record<string, unknown> = {}, world: MockWorld = {}): Promise<ProgramRun> {
+    return serialised(() => runOnce(stack, config, async () => build() ?? {}, world));
 }
 
 /** Resolves when every registration the program started has been answered (an SDK internal). */
@@ -194,7 +216,7 @@ function serialised<T>(fn: () => Promise<T>): Promise<T> {
     return run;
 }
 
-async function runOnce(stack: string, config: Record<string, unknown>, program: () => Promise<Record<string, unknown>>): Promise<ProgramRun> {
+async function runOnce(stack: string, config: Record<string, unknown>, program: () => Promise<Record<string, unknown>>, world: MockWorld = {}): Promise<ProgramRun> {
     const resources: RecordedResource[] = [];
     const invokes: string[] = [];
     // What the stack transformation saw of each resource, by resource object and by `type::name`
@@ -233,7 +255,7 @@ async function runOnce(stack: string, config: Record<string, unknown>, program: 
         },
         call(args) {
             invokes.push(args.token);
-            return answerInvoke(args.token, args.inputs);
+            return answerInvoke(args.token, args.inputs, world);
         },
     }, PROJECT, stack, false);
 
@@ -273,8 +295,8 @@ export function resolve<T>(value: pulumi.Input<T>): Promise<T> {
 }
 
 /** Runs a stack file with some keys replaced (`{ "service": {...} }` replaces the whole key). */
-export function runStack(stack: "dev" | "prod", overrides: Record<string, unknown> = {}): Promise<ProgramRun> {
-    return runProgram(stack, { ...readStackConfig(stack), ...overrides });
+export function runStack(stack: "dev" | "prod", overrides: Record<string, unknown> = {}, world: MockWorld = {}): Promise<ProgramRun> {
+    return runProgram(stack, { ...readStackConfig(stack), ...overrides }, world);
 }
 
 const committed = new Map<string, Promise<ProgramRun>>();

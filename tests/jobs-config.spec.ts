@@ -22,6 +22,7 @@ const badJobs: { title: string; jobs: unknown[]; expect: string[] }[] = [
     { title: "retries beyond Scheduler's 185", jobs: [job({ retries: { attempts: 200 } })], expect: ["webapp:jobs.cleanup.retries.attempts", "got 200", "185"] },
     { title: "overlap outside the enum", jobs: [job({ overlap: "never" })], expect: ["webapp:jobs.cleanup.overlap", '"never"', "allow", "skip"] },
     { title: "malformed secret ARN", jobs: [job({ secrets: { TOKEN: "arn:aws:ssm:us-east-1:123456789012:token" } })], expect: ["webapp:jobs.cleanup.secrets.TOKEN", "parameter/<name>"] },
+    { title: "malformed KMS key ARN for the job's secrets", jobs: [job({ secrets: { TOKEN: "arn:aws:ssm:us-east-1:123456789012:parameter/app/token" }, secretsKmsKeyArns: ["1234abcd-12ab-34cd-56ef-1234567890ab"] })], expect: ["webapp:jobs.cleanup.secretsKmsKeyArns[0]", '"1234abcd-12ab-34cd-56ef-1234567890ab"', "key ARN"] },
     { title: "missing command", jobs: [{ name: "cleanup", schedule: "rate(1 day)" }], expect: ["webapp:jobs.cleanup.command"] },
 ];
 
@@ -57,7 +58,7 @@ describe("jobs config", () => {
         const [j] = parseConfig({ services: projectConfig("dev").services, jobs: [job()] }, "webapp", "dev").jobs;
         assert.deepEqual({ ...j, retries: { ...j.retries } }, {
             name: "cleanup", schedule: "rate(30 minutes)", command: ["node", "dist/jobs/cleanup.js"], timezone: "UTC", enabled: true,
-            cpu: 256, memory: 512, environment: {}, secrets: {}, retries: { attempts: 3, maxEventAgeSeconds: 3600 },
+            cpu: 256, memory: 512, environment: {}, secrets: {}, secretsKmsKeyArns: [], retries: { attempts: 3, maxEventAgeSeconds: 3600 },
             overlap: "allow", flexibleWindowMinutes: 0, capacity: "fargate", logRetentionDays: 30,
         });
         assert.deepEqual(parseConfig({ services: projectConfig("dev").services }, "webapp", "dev").jobs, [], "no jobs unless asked");

@@ -10,7 +10,7 @@
  */
 import { strict as assert } from "node:assert";
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 
@@ -24,6 +24,7 @@ interface ConsumerRun {
     resolvedFrom: string;
     outputs: Record<string, any>;
     resources: { type: string; name: string; inputs: Record<string, any> }[];
+    dockerModules: string[];
 }
 
 describe("the packed fargatekit package, used by a project outside the source tree", function () {
@@ -57,7 +58,10 @@ describe("the packed fargatekit package, used by a project outside the source tr
         cpSync(fixture, consumer, { recursive: true });
         execFileSync(npm, ["install", "--offline", "--no-audit", "--no-fund", "--ignore-scripts", "--legacy-peer-deps", "--no-package-lock", path.join(work, packed.filename)], { cwd: consumer, stdio: "pipe" });
         // The peers a consumer would install itself, taken from this checkout (no network in tests).
-        symlinkSync(path.join(root, "node_modules", "@pulumi"), path.join(consumer, "node_modules", "@pulumi"), "dir");
+        // Only @pulumi/pulumi and @pulumi/aws: @pulumi/docker-build is an optional peer, needed only
+        // to build an Image, which this consumer does not.
+        mkdirSync(path.join(consumer, "node_modules", "@pulumi"), { recursive: true });
+        for (const peer of ["pulumi", "aws"]) symlinkSync(path.join(root, "node_modules", "@pulumi", peer), path.join(consumer, "node_modules", "@pulumi", peer), "dir");
         symlinkSync(path.join(root, "node_modules", "@types"), path.join(consumer, "node_modules", "@types"), "dir");
 
         // Type-check (index.ts holds @ts-expect-error lines: they fail tsc if the types went missing) and emit.
@@ -70,6 +74,8 @@ describe("the packed fargatekit package, used by a project outside the source tr
         run = JSON.parse(execFileSync(process.execPath, [path.join(consumer, "out", "mocked-run.js")], { cwd: consumer, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }));
 
         assert.equal(run.resolvedFrom, path.join(consumer, "node_modules", "fargatekit", "bin", "index.js"), "the consumer runs the packed JavaScript, not the workspace sources");
+        assert.deepEqual(run.dockerModules, [], "no Docker provider package is loaded by a program without an Image");
+        assert.throws(() => require.resolve("@pulumi/docker-build", { paths: [consumer] }), "the consumer has no @pulumi/docker-build installed");
         const types = run.resources.map((r) => r.type);
         for (const t of ["fargatekit:index:Network", "fargatekit:index:Registry", "fargatekit:index:Cluster"]) assert.ok(types.includes(t), `${t} registered`);
     });
@@ -89,7 +95,8 @@ describe("the packed fargatekit package, used by a project outside the source tr
         assert.deepEqual(providers.inputs.capacityProviders, ["FARGATE", "FARGATE_SPOT"]);
         const repo = resources.find((r) => r.type === "aws:ecr/repository:Repository")!;
         assert.equal(repo.inputs.forceDelete, true);
-        assert.equal(repo.inputs.imageTagMutability, "IMMUTABLE");
+        assert.equal(repo.inputs.imageTagMutability, "IMMUTABLE_WITH_EXCLUSION");
+        assert.deepEqual(repo.inputs.imageTagMutabilityExclusionFilters, [{ filter: "buildcache", filterType: "WILDCARD" }], "only the build-cache tag is mutable");
         const lifecycle = JSON.parse(resources.find((r) => r.type === "aws:ecr/lifecyclePolicy:LifecyclePolicy")!.inputs.policy);
         assert.equal(lifecycle.rules[1].selection.countNumber, 10);
         assert.equal(resources.filter((r) => r.type === "aws:ec2/natGateway:NatGateway").length, 0, "natGateways: none");

@@ -1,11 +1,8 @@
 /** The small pure modules: knowledge that is not wiring. */
 import { strict as assert } from "node:assert";
-import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import {
     endpointServiceName, fargateSizeProblem, FARGATE_MEMORY_BY_CPU, FlowLogDestination, flowLogsProblems, FlowLogTrafficType, lifecyclePolicy,
-    parseSecretArn, planSubnets, secretReadStatements, sourceHash, subnetCidr,
+    parseSecretArn, planSubnets, secretReadStatements, subnetCidr,
 } from "fargatekit";
 
 describe("fargate sizes", () => {
@@ -61,38 +58,23 @@ describe("subnet CIDRs", () => {
 });
 
 describe("ECR lifecycle policy", () => {
-    it("expires untagged images after a day and keeps the newest N tagged", () => {
+    it("expires untagged images after a day and keeps the newest N release images of each tag scheme; the cache tag matches no rule", () => {
         const { rules } = JSON.parse(lifecyclePolicy(7));
-        assert.deepEqual(rules.map((r: any) => [r.rulePriority, r.selection.tagStatus, r.selection.countType, r.selection.countNumber]), [
-            [1, "untagged", "sinceImagePushed", 1],
-            [2, "tagged", "imageCountMoreThan", 7],
+        assert.deepEqual(rules.map((r: any) => [r.rulePriority, r.selection.tagStatus, r.selection.tagPatternList, r.selection.countType, r.selection.countNumber]), [
+            [1, "untagged", undefined, "sinceImagePushed", 1],
+            [2, "tagged", ["img-*"], "imageCountMoreThan", 7],
+            [3, "tagged", ["src-*"], "imageCountMoreThan", 7],
         ]);
-        assert.deepEqual(rules[1].selection.tagPatternList, ["*"], "a tagged rule needs a tag pattern or prefix list");
-    });
-});
-
-describe("source hash (the image tag)", () => {
-    const make = () => {
-        const dir = mkdtempSync(join(tmpdir(), "ctx-"));
-        mkdirSync(join(dir, "src"));
-        mkdirSync(join(dir, "node_modules"));
-        writeFileSync(join(dir, "Dockerfile"), "FROM node:22\n");
-        writeFileSync(join(dir, "src", "a.ts"), "export const a = 1;\n");
-        writeFileSync(join(dir, "node_modules", "x.js"), "1");
-        writeFileSync(join(dir, ".dockerignore"), "node_modules\n*.log\n");
-        return dir;
-    };
-    it("is stable for the same content and changes with any sent file", () => {
-        const a = make(), b = make();
-        assert.equal(sourceHash(a), sourceHash(b));
-        writeFileSync(join(b, "src", "a.ts"), "export const a = 2;\n");
-        assert.notEqual(sourceHash(a), sourceHash(b));
-    });
-    it("ignores what .dockerignore keeps out of the build", () => {
-        const a = make(), b = make();
-        writeFileSync(join(b, "node_modules", "x.js"), "2");
-        writeFileSync(join(b, "debug.log"), "noise");
-        assert.equal(sourceHash(a), sourceHash(b));
+        // ECR: a tagged rule needs a pattern list; several patterns in one list select only images
+        // carrying all of them, so one pattern per rule; `*` matches any run of characters.
+        const selects = (pattern: string, tag: string) => new RegExp(`^${pattern.split("*").map((x) => x.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`).test(tag);
+        for (const r of rules.filter((x: any) => x.selection.tagStatus === "tagged")) {
+            assert.equal(r.selection.tagPatternList.length, 1);
+            assert.equal(selects(r.selection.tagPatternList[0], "buildcache"), false, "the cache tag is never counted nor expired");
+        }
+        assert.ok(selects(rules[1].selection.tagPatternList[0], "img-0123456789abcdef"));
+        assert.ok(selects(rules[2].selection.tagPatternList[0], "src-0123456789ab"));
+        assert.equal(new Set(rules.map((r: any) => r.rulePriority)).size, rules.length, "priorities are unique");
     });
 });
 

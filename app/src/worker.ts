@@ -39,22 +39,27 @@ process.on("unhandledRejection", (reason) => {
 
 // Credentials: the task role on ECS (default provider chain). Endpoint: the
 // queue URL's host (SQS's default), or AWS_ENDPOINT_URL_SQS.
-const receiveTimeoutMs = (config.waitSeconds + RECEIVE_TIMEOUT_MARGIN_SECONDS) * 1000;
-const client = new SQSClient({
-  region: config.region,
-  maxAttempts: 3,
-  // The SDK logs each call at info (bodies included): keep only its warnings.
-  logger: logger.child({ component: "aws-sdk" }, { level: "warn" }),
-  requestHandler: {
-    connectionTimeout: 5_000,
-    // SQS API reference (ReceiveMessage): the HTTP response timeout must be
-    // longer than WaitTimeSeconds; an overdue call fails instead of hanging.
-    requestTimeout: receiveTimeoutMs,
-    throwOnRequestTimeout: true,
-  },
-});
+const sqsClient = (maxAttempts: number) =>
+  new SQSClient({
+    region: config.region,
+    maxAttempts,
+    // The SDK logs each call at info (bodies included): keep only its warnings.
+    logger: logger.child({ component: "aws-sdk" }, { level: "warn" }),
+    requestHandler: {
+      connectionTimeout: 5_000,
+      // SQS API reference (ReceiveMessage): the HTTP response timeout must be
+      // longer than WaitTimeSeconds; an overdue call fails instead of hanging.
+      requestTimeout: (config.waitSeconds + RECEIVE_TIMEOUT_MARGIN_SECONDS) * 1000,
+      throwOnRequestTimeout: true,
+    },
+  });
+// Receives: one attempt each; the poll loop retries with its own back-off and
+// heartbeat, so one receive never holds the loop longer than its timeout.
+// Deletes: the SDK's standard 3 attempts, so a blip does not cause a redelivery.
+const receiveClient = sqsClient(1);
+const client = sqsClient(3);
 
-const poller = new Poller({ client, config, logger, handle: handleMessage });
+const poller = new Poller({ receiveClient, client, config, logger, handle: handleMessage });
 
 const started = Date.now();
 let stopping = false;
@@ -102,5 +107,6 @@ try {
   process.exit(1);
 }
 logger.info({ ...poller.stats, durationMs: Date.now() - started }, "shutdown complete");
+receiveClient.destroy();
 client.destroy();
 process.exit(0);

@@ -19,12 +19,16 @@ import { beat } from "./heartbeat.js";
  *   with exponential back-off (0.5 s doubling up to 20 s); the loop never dies.
  * - The heartbeat file is written before each receive, after each message, and
  *   around each back-off, so the gap between two beats is at most one receive
- *   (WaitTimeSeconds + 10 s), one back-off (20 s) or one message's handling.
+ *   (WaitTimeSeconds + 10 s: receives are single attempts, retried by this loop),
+ *   one back-off (20 s) or one message's handling.
  */
 
 export type MessageHandler = (body: string, ctx: { logger: Logger }) => Promise<Record<string, unknown> | void>;
 
 export interface PollerOptions {
+  /** For ReceiveMessage: one attempt per call, the loop's own back-off retries (and beats in between). */
+  receiveClient: SQSClient;
+  /** For DeleteMessage: the SDK's retries apply. */
   client: SQSClient;
   config: Pick<WorkerConfig, "queueUrl" | "concurrency" | "waitSeconds" | "visibilityTimeoutSeconds" | "heartbeatFile">;
   logger: Logger;
@@ -90,7 +94,7 @@ export class Poller {
     const abort = new AbortController();
     this.receiveAbort = abort;
     try {
-      const out = await this.opts.client.send(
+      const out = await this.opts.receiveClient.send(
         new ReceiveMessageCommand({
           QueueUrl: queueUrl,
           MaxNumberOfMessages: max,

@@ -35,6 +35,7 @@ export function webRoutes(config: WebConfig, logger: Logger): Routes {
           timeoutMs: config.apiTimeoutMs,
           signal: clientGone.signal,
         });
+        if (clientGone.signal.aborted) return; // nobody to answer; the request line logs `aborted`
         if (result.ok) return send(200, { via: config.serviceName, api: result.body });
         if (result.kind === "client_error") return send(400, result.body);
         logger.warn({ reqId, apiError: result.kind, detail: result.detail, durationMs: result.durationMs }, "api call failed");

@@ -1,12 +1,10 @@
 /**
- * Environment configuration for the HTTP server.
- *
- * Every problem is collected before failing so that a broken task definition
- * is fixed in one deploy, not one variable at a time.
+ * Environment configuration of the HTTP services: `web` (dist/server.js) and
+ * `api` (dist/api.js) share every setting below; web adds the api client's.
  */
+import { EnvReader, type ConfigResult, type Env, type LogLevel } from "./env.js";
 
-export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+export { LOG_LEVELS, type LogLevel } from "./env.js";
 
 export interface Config {
   /** TCP port to listen on. 0 asks the OS for a free port (tests use this). */
@@ -26,94 +24,48 @@ export interface Config {
   enableDebugRoutes: boolean;
 }
 
-export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
-
-type Env = Record<string, string | undefined>;
+export interface WebConfig extends Config {
+  /** Base URL of the api (Service Connect, e.g. http://api:8080); undefined: GET /api/greeting answers 503. */
+  apiUrl: URL | undefined;
+  /** Bound of one call to the api, connection included. */
+  apiTimeoutMs: number;
+}
 
 export const DEFAULT_PORT = 8080;
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 20_000;
 // ALB idle timeout (60 s by default) + 5 s: see server.ts for why.
 export const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 65_000;
 export const DEFAULT_SERVICE_NAME = "fargatekit-app";
+export const DEFAULT_API_TIMEOUT_MS = 2_000;
 
-function parseIntStrict(raw: string): number | undefined {
-  if (!/^\d+$/.test(raw.trim())) return undefined;
-  const n = Number(raw.trim());
-  return Number.isSafeInteger(n) ? n : undefined;
+function readHttpConfig(r: EnvReader, defaultServiceName: string): Config {
+  const appVersion = r.required("APP_VERSION");
+  const stack = r.required("STACK");
+  return {
+    port: r.int("PORT", DEFAULT_PORT, 0, 65535),
+    logLevel: r.logLevel(),
+    appVersion,
+    stack,
+    serviceName: r.get("SERVICE_NAME") ?? defaultServiceName,
+    shutdownTimeoutMs: r.int("SHUTDOWN_TIMEOUT_MS", DEFAULT_SHUTDOWN_TIMEOUT_MS, 1),
+    keepAliveTimeoutMs: r.int("KEEP_ALIVE_TIMEOUT_MS", DEFAULT_KEEP_ALIVE_TIMEOUT_MS, 1000),
+    enableDebugRoutes: r.get("ENABLE_DEBUG_ROUTES") === "true",
+  };
 }
 
-export function loadConfig(env: Env = process.env): ConfigResult {
-  const errors: string[] = [];
-  const missing: string[] = [];
+/** The settings every HTTP service reads (the api uses exactly these). */
+export function loadConfig(env: Env = process.env, defaultServiceName = DEFAULT_SERVICE_NAME): ConfigResult<Config> {
+  const r = new EnvReader(env);
+  return r.result(readHttpConfig(r, defaultServiceName));
+}
 
-  const required = (name: string): string => {
-    const v = env[name]?.trim();
-    if (!v) missing.push(name);
-    return v ?? "";
-  };
-
-  const appVersion = required("APP_VERSION");
-  const stack = required("STACK");
-  if (missing.length > 0) {
-    errors.push(`missing required environment variable(s): ${missing.join(", ")}`);
-  }
-
-  let port = DEFAULT_PORT;
-  const rawPort = env.PORT;
-  if (rawPort !== undefined && rawPort.trim() !== "") {
-    const n = parseIntStrict(rawPort);
-    if (n === undefined || n > 65535) {
-      errors.push(`PORT must be an integer between 0 and 65535 (got ${JSON.stringify(rawPort)})`);
-    } else {
-      port = n;
-    }
-  }
-
-  let logLevel: LogLevel = "info";
-  const rawLevel = env.LOG_LEVEL?.trim().toLowerCase();
-  if (rawLevel) {
-    if ((LOG_LEVELS as readonly string[]).includes(rawLevel)) {
-      logLevel = rawLevel as LogLevel;
-    } else {
-      errors.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")} (got ${JSON.stringify(env.LOG_LEVEL)})`);
-    }
-  }
-
-  let shutdownTimeoutMs = DEFAULT_SHUTDOWN_TIMEOUT_MS;
-  const rawTimeout = env.SHUTDOWN_TIMEOUT_MS;
-  if (rawTimeout !== undefined && rawTimeout.trim() !== "") {
-    const n = parseIntStrict(rawTimeout);
-    if (n === undefined || n < 1) {
-      errors.push(`SHUTDOWN_TIMEOUT_MS must be a positive integer (got ${JSON.stringify(rawTimeout)})`);
-    } else {
-      shutdownTimeoutMs = n;
-    }
-  }
-
-  let keepAliveTimeoutMs = DEFAULT_KEEP_ALIVE_TIMEOUT_MS;
-  const rawKeepAlive = env.KEEP_ALIVE_TIMEOUT_MS;
-  if (rawKeepAlive !== undefined && rawKeepAlive.trim() !== "") {
-    const n = parseIntStrict(rawKeepAlive);
-    if (n === undefined || n < 1000) {
-      errors.push(`KEEP_ALIVE_TIMEOUT_MS must be an integer >= 1000 (got ${JSON.stringify(rawKeepAlive)})`);
-    } else {
-      keepAliveTimeoutMs = n;
-    }
-  }
-
-  if (errors.length > 0) return { ok: false, errors };
-
-  return {
-    ok: true,
-    config: {
-      port,
-      logLevel,
-      appVersion,
-      stack,
-      serviceName: env.SERVICE_NAME?.trim() || DEFAULT_SERVICE_NAME,
-      shutdownTimeoutMs,
-      keepAliveTimeoutMs,
-      enableDebugRoutes: env.ENABLE_DEBUG_ROUTES === "true",
-    },
-  };
+/** web: the common settings plus the api client's (API_URL, API_TIMEOUT_MS). */
+export function loadWebConfig(env: Env = process.env): ConfigResult<WebConfig> {
+  const r = new EnvReader(env);
+  const base = readHttpConfig(r, DEFAULT_SERVICE_NAME);
+  return r.result({
+    ...base,
+    apiUrl: r.httpUrl("API_URL", "http://api:8080", { originOnly: true }),
+    apiTimeoutMs: r.int("API_TIMEOUT_MS", DEFAULT_API_TIMEOUT_MS, 1, 60_000),
+  });
 }

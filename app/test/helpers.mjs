@@ -3,7 +3,7 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import http from "node:http";
-import { dirname, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 
@@ -21,12 +21,30 @@ export function baseEnv(extra = {}) {
   };
 }
 
-/** Spawns `node <script>` in APP_DIR and collects its JSON log lines. */
-export function spawnNode(script, env, args = []) {
-  const child = spawn(process.execPath, [script, ...args], {
+/**
+ * Settings for anything that may load the AWS SDK: dummy static credentials, no
+ * AWS config files, no instance-metadata lookups, so no call leaves 127.0.0.1
+ * (each test points AWS_ENDPOINT_URL_<SERVICE> at its local fake).
+ */
+export function awsTestEnv(home) {
+  return {
+    HOME: home,
+    AWS_ACCESS_KEY_ID: "AKIDFAKEFORTESTS",
+    AWS_SECRET_ACCESS_KEY: "fake-secret-for-tests",
+    AWS_REGION: "us-east-1",
+    AWS_CONFIG_FILE: join(home, "no-aws-config"),
+    AWS_SHARED_CREDENTIALS_FILE: join(home, "no-aws-credentials"),
+    AWS_EC2_METADATA_DISABLED: "true",
+  };
+}
+
+/** Spawns `node <script>` in APP_DIR and collects its JSON log lines. `options.uid/gid`: run as another user. */
+export function spawnNode(script, env, { uid, gid } = {}) {
+  const child = spawn(process.execPath, [script], {
     cwd: APP_DIR,
     env,
     stdio: ["ignore", "pipe", "pipe"],
+    ...(uid === undefined ? {} : { uid, gid }),
   });
   const proc = {
     child,
@@ -100,9 +118,9 @@ export async function waitExit(proc, timeoutMs = 5000) {
   }
 }
 
-/** Starts dist/server.js on a free port (PORT=0) and waits for its "listening" line. */
-export async function startServer(extraEnv = {}) {
-  const proc = spawnNode("dist/server.js", baseEnv(extraEnv));
+/** Starts an HTTP service (web: dist/server.js, api: dist/api.js) on a free port (PORT=0) and waits for its "listening" line. */
+export async function startServer(extraEnv = {}, script = "dist/server.js") {
+  const proc = spawnNode(script, baseEnv(extraEnv));
   const listening = await Promise.race([
     proc.waitForLog((l) => l.msg === "listening", 10_000),
     proc.exited.then((e) => {
@@ -114,9 +132,9 @@ export async function startServer(extraEnv = {}) {
 }
 
 /** Runs a script to completion; returns { code, signal, logs, stderr, durationMs }. */
-export async function runNode(script, env, timeoutMs = 10_000) {
+export async function runNode(script, env, timeoutMs = 10_000, spawnOptions = {}) {
   const started = Date.now();
-  const proc = spawnNode(script, env);
+  const proc = spawnNode(script, env, spawnOptions);
   const { code, signal } = await waitExit(proc, timeoutMs);
   return { code, signal, logs: proc.logs, stderr: proc.stderr, nonJsonStdout: proc.nonJsonStdout, durationMs: Date.now() - started };
 }

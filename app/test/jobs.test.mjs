@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, rm, utimes, writeFile } from "node:fs/promises";
+import { chmod, chown, mkdir, mkdtemp, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, beforeEach, describe, test } from "node:test";
-import { listenLocal, runNode } from "./helpers.mjs";
+import { awsTestEnv, listenLocal, runNode } from "./helpers.mjs";
 
 let scratch;
 before(async () => {
@@ -18,16 +18,10 @@ after(async () => {
 function jobEnv(extra = {}) {
   return {
     PATH: process.env.PATH,
-    HOME: scratch,
     APP_VERSION: "test-1.2.3",
     STACK: "test",
     LOG_LEVEL: "info",
-    AWS_ACCESS_KEY_ID: "AKIDFAKEFORTESTS",
-    AWS_SECRET_ACCESS_KEY: "fake-secret-for-tests",
-    AWS_REGION: "us-east-1",
-    AWS_CONFIG_FILE: join(scratch, "no-aws-config"),
-    AWS_SHARED_CREDENTIALS_FILE: join(scratch, "no-aws-credentials"),
-    AWS_EC2_METADATA_DISABLED: "true",
+    ...awsTestEnv(scratch),
     ...extra,
   };
 }
@@ -68,12 +62,62 @@ describe("cleanup job", () => {
     assert.deepEqual(r.nonJsonStdout, []);
   });
 
-  test("CLEANUP_DRY_RUN=true reports without deleting", async () => {
+  test("CLEANUP_DRY_RUN=true deletes nothing and says so: deleted 0, wouldDelete 2", async () => {
     const { dir, files } = await makeCleanupDir("dry");
-    const r = await runNode("dist/jobs/cleanup.js", jobEnv({ CLEANUP_DIR: dir, CLEANUP_DRY_RUN: "true" }));
+    const r = await runNode("dist/jobs/cleanup.js", jobEnv({ CLEANUP_DIR: dir, CLEANUP_DRY_RUN: "true", LOG_LEVEL: "debug" }));
     assert.equal(r.code, 0);
-    assert.equal(summaryOf(r).deleted, 2);
+    const s = summaryOf(r);
+    assert.equal(s.dryRun, true);
+    assert.equal(s.deleted, 0, "a dry run reports no deletion");
+    assert.equal(s.bytesFreed, 0);
+    assert.equal(s.wouldDelete, 2);
+    assert.equal(s.bytesWouldFree, 150);
     assert.equal(existsSync(files.stale), true);
+    assert.equal(existsSync(files.staleNested), true);
+    assert.deepEqual(r.logs.filter((l) => l.msg === "deleted"), [], "no per-file line claims a deletion");
+    assert.equal(r.logs.filter((l) => l.msg === "would delete").length, 2);
+  });
+
+  test("what it may not delete (EACCES) is skipped and counted, the rest is cleaned, exit 0", async () => {
+    // A root-owned cache directory (what a base image may ship under /tmp) and an
+    // unreadable one. As root, permissions do not apply: run the job as nobody
+    // (65534) and give it the rest of the tree; otherwise remove our own rights.
+    const asRoot = process.getuid?.() === 0;
+    const { dir, files } = await makeCleanupDir("permissions");
+    const cache = join(dir, "node-compile-cache");
+    const locked = join(dir, "locked");
+    await mkdir(cache);
+    await mkdir(locked);
+    const cached = join(cache, "blob");
+    await writeFile(cached, "c".repeat(10));
+    await writeFile(join(locked, "old.tmp"), "l");
+    const old = new Date(Date.now() - 2 * 60 * 60 * 1000);
+    await utimes(cached, old, old);
+    await utimes(join(locked, "old.tmp"), old, old);
+    const spawnAs = asRoot ? { uid: 65534, gid: 65534 } : {};
+    if (asRoot) {
+      await chmod(scratch, 0o755);
+      for (const p of [dir, join(dir, "nested"), ...Object.values(files)]) await chown(p, 65534, 65534);
+      await chmod(locked, 0o700); // root-owned: nobody can neither list nor write
+    } else {
+      await chmod(cache, 0o555); // no write permission: its files cannot be unlinked
+      await chmod(locked, 0o000);
+    }
+    try {
+      const r = await runNode("dist/jobs/cleanup.js", jobEnv({ CLEANUP_DIR: dir }), 10_000, spawnAs);
+      assert.equal(r.code, 0, r.stderr + JSON.stringify(r.logs));
+      const s = summaryOf(r);
+      assert.equal(s.deleted, 2, "the deletable stale files are gone");
+      assert.equal(s.skipped, 2);
+      assert.deepEqual([...s.skippedExamples].sort(), [cached, locked].sort());
+      assert.equal(s.errors, 0);
+      assert.equal(existsSync(files.stale), false);
+      assert.equal(existsSync(cached), true);
+      assert.ok(r.logs.some((l) => l.msg.startsWith("entries skipped: no permission")));
+    } finally {
+      await chmod(cache, 0o755);
+      await chmod(locked, 0o755);
+    }
   });
 
   test("a missing directory fails the job: error logged, exit 1", async () => {

@@ -9,10 +9,16 @@ import { runJob } from "./run-job.js";
  * path under a read-only root filesystem). Directories and symlinks are left in
  * place (symlinks are never followed). CLEANUP_DRY_RUN=true only reports.
  *
+ * What the job may not delete (EACCES/EPERM, e.g. a root-owned cache directory
+ * a base image ships under /tmp) is skipped and counted, not a failure; any
+ * other error on an entry fails the run (exit 1) after the walk.
+ *
  *   node dist/jobs/cleanup.js
  */
 
 const MAX_DEPTH = 32;
+const MAX_SKIPPED_EXAMPLES = 5;
+const NOT_PERMITTED = new Set(["EACCES", "EPERM"]);
 
 function positiveNumber(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined || raw.trim() === "") return fallback;
@@ -28,7 +34,9 @@ await runJob("cleanup", async ({ logger, signal, env }) => {
   const dryRun = env.CLEANUP_DRY_RUN === "true";
   const cutoff = Date.now() - maxAgeMinutes * 60_000;
 
-  const stats = { scanned: 0, deleted: 0, bytesFreed: 0, errors: 0 };
+  // A dry run deletes nothing: it counts what it would delete separately.
+  const stats = { scanned: 0, deleted: 0, bytesFreed: 0, wouldDelete: 0, bytesWouldFree: 0, skipped: 0, errors: 0 };
+  const skippedExamples: string[] = [];
 
   const walk = async (path: string, depth: number): Promise<void> => {
     // The top-level directory must exist and be readable: let that error fail the job.
@@ -45,13 +53,28 @@ await runJob("cleanup", async ({ logger, signal, env }) => {
         stats.scanned++;
         const st = await lstat(child);
         if (st.mtimeMs >= cutoff) continue;
-        if (!dryRun) await unlink(child);
+        const ageMinutes = Math.round((Date.now() - st.mtimeMs) / 60_000);
+        if (dryRun) {
+          stats.wouldDelete++;
+          stats.bytesWouldFree += st.size;
+          logger.debug({ path: child, ageMinutes }, "would delete");
+          continue;
+        }
+        await unlink(child);
         stats.deleted++;
         stats.bytesFreed += st.size;
-        logger.debug({ path: child, ageMinutes: Math.round((Date.now() - st.mtimeMs) / 60_000) }, dryRun ? "would delete" : "deleted");
+        logger.debug({ path: child, ageMinutes }, "deleted");
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === "ENOENT") continue; // removed meanwhile: fine
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === "ENOENT") continue; // removed meanwhile: fine
         if (signal.aborted) throw err;
+        if (code && NOT_PERMITTED.has(code)) {
+          // Not ours to delete (another user's file, a directory we cannot read or write).
+          stats.skipped++;
+          if (skippedExamples.length < MAX_SKIPPED_EXAMPLES) skippedExamples.push(child);
+          logger.debug({ path: child, code }, "skipped: not permitted");
+          continue;
+        }
         stats.errors++;
         logger.warn({ path: child, err }, "could not clean up entry");
       }
@@ -60,7 +83,19 @@ await runJob("cleanup", async ({ logger, signal, env }) => {
 
   await walk(dir, 0);
 
-  const summary = { dir, maxAgeMinutes, dryRun, ...stats };
+  const counts = dryRun
+    ? { scanned: stats.scanned, deleted: 0, bytesFreed: 0, wouldDelete: stats.wouldDelete, bytesWouldFree: stats.bytesWouldFree }
+    : { scanned: stats.scanned, deleted: stats.deleted, bytesFreed: stats.bytesFreed };
+  const summary = {
+    dir,
+    maxAgeMinutes,
+    dryRun,
+    ...counts,
+    skipped: stats.skipped,
+    ...(skippedExamples.length > 0 ? { skippedExamples } : {}),
+    errors: stats.errors,
+  };
+  if (stats.skipped > 0) logger.info({ skipped: stats.skipped, skippedExamples }, "entries skipped: no permission to delete them (EACCES/EPERM)");
   if (stats.errors > 0) {
     throw Object.assign(new Error(`cleanup finished with ${stats.errors} error(s)`), { summary });
   }

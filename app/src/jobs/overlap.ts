@@ -57,7 +57,9 @@ export async function createEcsClient(env: NodeJS.ProcessEnv, meta: TaskMetadata
   return new ECSClient({
     ...(region ? { region } : {}),
     maxAttempts: 3,
-    requestHandler: { connectionTimeout: ECS_TIMEOUT_MS, requestTimeout: ECS_TIMEOUT_MS },
+    // throwOnRequestTimeout: without it @smithy/node-http-handler 4.x only logs a
+    // warning when requestTimeout passes, and a hung call would hang the job.
+    requestHandler: { connectionTimeout: ECS_TIMEOUT_MS, requestTimeout: ECS_TIMEOUT_MS, throwOnRequestTimeout: true },
   });
 }
 

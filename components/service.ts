@@ -97,6 +97,12 @@ export interface ServiceArgs {
     oneOffCommand?: string[];
     /** Move tasks to balance AZs after an AZ recovers. @default true */
     availabilityZoneRebalancing?: boolean;
+    /**
+     * Seconds the Service Connect proxy keeps an idle connection to this internal service's tasks
+     * (AWS's default is 300). Keep it below the app's keep-alive timeout, or the proxy reuses a
+     * connection the app already closed and the caller gets a 503. @default 60
+     */
+    serviceConnectIdleTimeout?: number;
     /** Tags for every resource. */
     tags?: Record<string, string>;
 }
@@ -127,6 +133,7 @@ export function serviceProblems(args: ServiceArgs): string[] {
     const desired = args.desiredCount ?? 1;
     checkInteger(problems, "desiredCount", desired, 0, 1000);
     checkInteger(problems, "healthCheckGracePeriod", args.healthCheckGracePeriod, 0, 2147483647);
+    checkInteger(problems, "serviceConnectIdleTimeout", args.serviceConnectIdleTimeout, 0, 2147483647);
     checkEnum(problems, "capacity", args.capacity, CapacityMode);
     checkEnum(problems, "subnets", args.subnets, TaskSubnets);
     const placement = placementProblem(args.network, args.subnets);
@@ -357,7 +364,12 @@ export class Service extends pulumi.ComponentResource {
                     // A server registers its named port; a client-only service just gets the proxy
                     // (ECS developer guide, "Service Connect configuration").
                     ...(expose === Exposure.Internal ? {
-                        services: [{ portName: SERVICE_CONNECT_PORT_NAME, discoveryName: name, clientAlias: [{ port: port!, dnsName: name }] }],
+                        services: [{
+                            portName: SERVICE_CONNECT_PORT_NAME,
+                            discoveryName: name,
+                            clientAlias: [{ port: port!, dnsName: name }],
+                            timeout: { idleTimeoutSeconds: args.serviceConnectIdleTimeout ?? 60 },
+                        }],
                     } : {}),
                 },
             } : {}),

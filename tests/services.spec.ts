@@ -226,6 +226,10 @@ for (const stack of ["dev", "prod"] as const) {
                     assert.ok(pm.appProtocol, `${svc.name}: port mapping ${pm.name} has an appProtocol`);
                     assert.equal(entry.clientAlias.length, 1, "at most one client alias (ServiceConnectService.clientAliases)");
                     assert.equal(entry.clientAlias[0].port, pm.containerPort, `${svc.name}: client alias port is the container port`);
+                    // The proxy must drop an idle upstream connection before the app does (app/ keeps
+                    // idle connections 65 s; Service Connect's own default is 300 s): else a reused,
+                    // app-closed connection answers the caller with a 503.
+                    assert.ok(entry.timeout?.idleTimeoutSeconds > 0 && entry.timeout.idleTimeoutSeconds < 65, `${svc.name}: proxy idle timeout ${entry.timeout?.idleTimeoutSeconds} s < the app's 65 s keep-alive`);
                     assert.match(entry.discoveryName, /^[a-z0-9_][a-z0-9_-]{0,63}$/, "discoveryName: up to 64 of a-z 0-9 _ -, not starting with -");
                     aliases.set(svc.name, entry.clientAlias[0]);
                 }

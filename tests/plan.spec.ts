@@ -103,13 +103,13 @@ describe("offline plan", () => {
         const services = resourceRule({ name: "on-services", description: "d", category: RuleCategory.Aws, source: "s", types: ["aws:ecs/service:Service"] }, (p, a) => {
             if (p.enableExecuteCommand !== true) a.notApplicable("only services with ECS Exec");
         });
-        const queues = resourceRule({ name: "on-topics", description: "d", category: RuleCategory.Aws, source: "s", types: ["aws:sns/topic:Topic"] }, () => undefined);
+        const queues = resourceRule({ name: "on-databases", description: "d", category: RuleCategory.Aws, source: "s", types: ["aws:rds/instance:Instance"] }, () => undefined);
         const whole = stackRule({ name: "whole", description: "d", category: RuleCategory.Security, source: "s" }, (_g, a) => a.notApplicable("nothing to see"));
         const { outcomes } = await evaluate(dev, [services, queues, whole]);
         assert.deepEqual(outcomes.map((o) => [o.rule, o.checked, o.violations, o.notApplicable]), [
             // dev's web runs ECS Exec: the rule applied to it and passed; api and worker do not, and are not counted
             ["on-services", 1, 0, undefined],
-            ["on-topics", 0, 0, "no resource of type aws:sns/topic:Topic in this stack"],
+            ["on-databases", 0, 0, "no resource of type aws:rds/instance:Instance in this stack"],
             ["whole", -1, 0, "nothing to see"],
         ]);
         const noExec = mutate(dev, "aws:ecs/service:Service", "web", (p) => { p.enableExecuteCommand = false; });

@@ -68,7 +68,6 @@ export function jobFailurePattern(source: JobEventSource) {
 export function jobFailureNotification(job: { name: string; environment: string; logGroupName: In<string> }) {
     const inputPaths = {
         task: "$.detail.taskArn",
-        group: "$.detail.group",
         stopCode: "$.detail.stopCode",
         reason: "$.detail.stoppedReason",
         exitCode: "$.detail.containers[0].exitCode",

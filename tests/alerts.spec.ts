@@ -6,8 +6,8 @@
  * configs refused before any resource.
  */
 import { strict as assert } from "node:assert";
-import { ALARM_KINDS, alarmPeriod, metricAlarmProblems, NO_SUBSCRIPTION_WARNING, PUBLIC_SERVICE_ALARMS, SERVICE_ALARMS } from "fargatekit";
-import { ACCOUNT, committedStack, Graph, projectConfig, RecordedResource, REGION, runStack } from "./harness";
+import { Alerts, ALARM_KINDS, alarmPeriod, Environment, Exposure, metricAlarmProblems, NO_SUBSCRIPTION_WARNING, PUBLIC_SERVICE_ALARMS, SERVICE_ALARMS } from "fargatekit";
+import { ACCOUNT, committedStack, Graph, projectConfig, RecordedResource, REGION, runComponents, runStack } from "./harness";
 import { matches, taskStoppedEvent } from "./event-pattern-model";
 
 const T = {
@@ -406,5 +406,40 @@ describe("alerts: switches per service", () => {
         assert.equal(cpu("web").threshold, 70);
         assert.equal(cpu("api").threshold, 50);
         assert.equal(cpu("api").period, ALARM_KINDS.cpu.defaults.period, "fields not overridden keep the default");
+    });
+});
+
+describe("alerts: the components refuse bad alert args themselves, before any child", () => {
+    const refused = async (build: () => void): Promise<{ message: string; registered: string[] }> => {
+        try {
+            await runComponents(build);
+        } catch (e) {
+            return e as { message: string; registered: string[] };
+        }
+        throw new Error("expected a refusal");
+    };
+
+    it("Environment: every alert problem at once, naming the arg, with nothing registered but the components", async () => {
+        const e = await refused(() => {
+            new Environment("env", {
+                image: { ref: "123456789012.dkr.ecr.us-east-1.amazonaws.com/app@sha256:" + "a".repeat(64) },
+                services: [{ name: "web", expose: Exposure.Public, port: 8080, route: { priority: 10 }, alarms: { cpu: { period: 45 } } }],
+                alerts: { email: ["nobody"], thresholds: { targetErrorRate: { threshold: -1 } } },
+            });
+        });
+        assert.match(e.message, /alerts\.email\[0\]: got "nobody"; allowed: an e-mail address/);
+        assert.match(e.message, /alerts\.thresholds\.targetErrorRate\.threshold: got -1; allowed: a number 0–100/);
+        assert.match(e.message, /services\.web\.alarms\.cpu\.period: got 45/);
+        assert.deepEqual(e.registered.filter((t) => !t.startsWith("fargatekit:") && t !== "pulumi:pulumi:Stack"), [], "no cloud resource was registered");
+    });
+
+    it("Alerts: a prefix SNS, EventBridge and KMS all accept; no subscriber is a warning, not an error", async () => {
+        const e = await refused(() => { new Alerts("alerts", { namePrefix: "web app" }); });
+        assert.match(e.message, /namePrefix: got "web app"/);
+        const run = await runComponents(() => { new Alerts("alerts", { namePrefix: "webapp-test" }); });
+        assert.deepEqual(run.warnings, [`Alerts "alerts": ${NO_SUBSCRIPTION_WARNING}`]);
+        const subscribed = await runComponents(() => { new Alerts("alerts", { namePrefix: "webapp-test", https: ["https://events.example.com/hook"] }); });
+        assert.deepEqual(subscribed.warnings, []);
+        assert.deepEqual(subscribed.resources.filter((r) => r.type === T.subscription).map((r) => [r.inputs.protocol, r.inputs.endpoint]), [["https", "https://events.example.com/hook"]]);
     });
 });

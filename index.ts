@@ -30,5 +30,8 @@ export = async () => {
         queueUrls: env.queueUrls,
         jobRunTaskCommands: env.jobRunTaskCommands,
         jobDeadLetterQueues: env.jobDeadLetterQueues,
+        alertsTopicArn: env.alertsTopicArn,
+        alarmNames: env.alarmNames,
+        dashboardUrl: env.dashboardUrl,
     };
 };

@@ -1,8 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { AlarmThresholds } from "./alarm-catalog";
+import { Alerts } from "./alerts";
 import { AutoscalingArgs } from "./autoscaling";
 import { CapacityMode } from "./capacity";
 import { Cluster, ContainerInsights } from "./cluster";
+import { alertsNamePrefix, environmentAlertsProblems, serviceThresholds } from "./environment-alerts";
 import { environmentProblems, servicesInCallOrder } from "./environment-rules";
 import { cpuArchitectureOf, Image, ImagePlatform } from "./image";
 import { legacyWebServiceAliases, LEGACY_WEB_SERVICE_TYPE } from "./legacy-urns";
@@ -99,6 +102,26 @@ export interface EnvironmentQueueArgs {
     retentionSeconds?: number;
 }
 
+/** The environment's alerts: who is notified, and the alarms' settings for every service, queue, job and the load balancer. */
+export interface EnvironmentAlertsArgs {
+    /** E-mail addresses to notify; each must confirm the subscription SNS mails it. */
+    email?: string[];
+    /** HTTPS endpoints to notify (a pager or chat integration); each must confirm its subscription. */
+    https?: string[];
+    /** Settings of every alarm of the environment over the defaults (a service's `alarms` override them). */
+    thresholds?: AlarmThresholds;
+    /** Prefix of the alarm, rule, topic and dashboard names. @default "<project>-<stack>" */
+    namePrefix?: string;
+}
+
+/** A service's alarms: per-alarm settings over the environment's, and whether they are made at all. */
+export interface EnvironmentServiceAlarmsArgs extends AlarmThresholds {
+    /** Make the service's (and its queue's) alarms. @default true */
+    enabled?: boolean;
+    /** ECS rolls a deployment back when a deployment alarm (target 5xx rate, p99 latency) goes to ALARM. @default true */
+    rollback?: boolean;
+}
+
 /** One service of the environment. */
 export interface EnvironmentServiceArgs {
     /** The service's name (lowercase letters, digits, hyphens; at most 21 characters). Internal services are called by it. */
@@ -145,6 +168,8 @@ export interface EnvironmentServiceArgs {
     queue?: EnvironmentQueueArgs;
     /** Target-tracking autoscaling. */
     autoscaling?: AutoscalingArgs;
+    /** The service's alarms over the environment's `alerts.thresholds`. @default every alarm that applies, with rollback */
+    alarms?: EnvironmentServiceAlarmsArgs;
 }
 
 /** One scheduled job of the environment: the image with its own command, size and schedule. */
@@ -200,6 +225,8 @@ export interface EnvironmentArgs {
     services: EnvironmentServiceArgs[];
     /** Scheduled jobs. */
     jobs?: EnvironmentJobArgs[];
+    /** Who is notified of alarms and failed jobs, and the alarms' settings. @default a topic with no subscriber (a warning says so) */
+    alerts?: EnvironmentAlertsArgs;
     /** Keep stateful resources (image repository, log groups, access logs) in AWS on destroy. @default false */
     retainOnDelete?: boolean;
     /** Tags for every resource. */
@@ -228,6 +255,7 @@ interface Parts {
     services: Record<string, Service>;
     queues: Record<string, Queue>;
     jobs: Record<string, ScheduledTask>;
+    alerts?: Alerts;
 }
 const parts = new WeakMap<Environment, Parts>();
 
@@ -259,6 +287,8 @@ export class Environment extends pulumi.ComponentResource {
     public get queues(): Record<string, Queue> { return parts.get(this)!.queues; }
     /** The scheduled jobs by name. */
     public get jobs(): Record<string, ScheduledTask> { return parts.get(this)!.jobs; }
+    /** The alerts topic, its key, subscriptions and the dashboard. */
+    public get alerts(): Alerts { return parts.get(this)!.alerts!; }
     /** The load balancer's URL (undefined without public services). */
     public readonly url?: pulumi.Output<string>;
     /** What every task runs: `<repo>@sha256:…`. */
@@ -280,12 +310,19 @@ export class Environment extends pulumi.ComponentResource {
     public readonly jobDeadLetterQueues: pulumi.Output<Record<string, string>>;
     /** Each work queue's URL, by consuming service. */
     public readonly queueUrls: pulumi.Output<Record<string, string>>;
+    /** The SNS topic alarms and failed jobs notify. */
+    public readonly alertsTopicArn: pulumi.Output<string>;
+    /** Every alarm's name. */
+    public readonly alarmNames: pulumi.Output<string[]>;
+    /** The CloudWatch dashboard's console URL. */
+    public readonly dashboardUrl: pulumi.Output<string>;
 
     constructor(name: string, args: EnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
         super("fargatekit:index:Environment", name, {}, opts);
         const own: Parts = { services: {}, queues: {}, jobs: {} };
         parts.set(this, own);
-        const problems = environmentProblems(args);
+        const namePrefix = alertsNamePrefix(args.alerts, pulumi.getProject(), pulumi.getStack());
+        const problems = [...environmentProblems(args), ...environmentAlertsProblems(args, namePrefix)];
         if (problems.length > 0) throw new Error(`Environment "${name}": ${problems.join("; ")}`);
 
         const tags = args.tags ?? {};
@@ -321,6 +358,10 @@ export class Environment extends pulumi.ComponentResource {
         }
         const cpuArchitecture = cpuArchitectureOf(platform);
         own.cluster = new Cluster("main", { ...args.cluster, tags }, wasTopLevel());
+        const alertsArgs = args.alerts ?? {};
+        const alerts = own.alerts = new Alerts("alerts", { namePrefix, email: alertsArgs.email, https: alertsArgs.https, tags }, { parent: this });
+        const envThresholds = alertsArgs.thresholds ?? {};
+        const containerInsights = (args.cluster?.containerInsights ?? ContainerInsights.Enabled) !== ContainerInsights.Disabled;
 
         const services = servicesInCallOrder(args.services);
         const publicServices = services.filter((s) => s.route !== undefined);
@@ -334,13 +375,22 @@ export class Environment extends pulumi.ComponentResource {
                 network: this.network,
                 https: args.https,
                 retainAccessLogsOnDelete: retain,
+                alarms: { alerts, loadBalancerErrors: envThresholds.loadBalancerErrors },
                 tags,
             }, { parent: this, transformations: [legacyWebServiceAliases("lb", legacyName)] });
             this.url = own.loadBalancer.url;
         }
 
         for (const s of services) {
-            if (s.queue) this.queues[s.name] = new Queue(`${s.name}-queue`, { ...s.queue, tags }, { parent: this });
+            const alarmsOn = s.alarms?.enabled ?? true;
+            const thresholds = serviceThresholds(envThresholds, s);
+            if (s.queue) {
+                this.queues[s.name] = new Queue(`${s.name}-queue`, {
+                    ...s.queue,
+                    alarms: alarmsOn ? { alerts, queueAge: thresholds.queueAge, deadLetters: thresholds.deadLetters } : undefined,
+                    tags,
+                }, { parent: this });
+            }
             const calls: InternalServiceRef[] = (s.calls ?? []).map((callee) => this.services[callee]);
             const environment: Record<string, pulumi.Input<string>> = {
                 STACK: pulumi.getStack(),
@@ -383,6 +433,12 @@ export class Environment extends pulumi.ComponentResource {
                 healthCheckGracePeriod: s.healthCheckGracePeriod,
                 enableExecuteCommand: s.exec,
                 autoscaling: s.autoscaling,
+                alarms: alarmsOn ? {
+                    alerts,
+                    thresholds: { ...thresholds, queueAge: undefined, deadLetters: undefined },
+                    rollback: s.alarms?.rollback ?? true,
+                    containerInsights,
+                } : undefined,
                 tags,
             }, { parent: this, aliases: isLegacyWeb ? [{ type: LEGACY_WEB_SERVICE_TYPE, parent: pulumi.rootStackResource }] : [] });
         }
@@ -413,9 +469,28 @@ export class Environment extends pulumi.ComponentResource {
                     retainLogsOnDelete: retain,
                     tags,
                 },
+                alarms: { alerts, deadLetters: envThresholds.deadLetters },
                 tags,
             }, wasTopLevel());
         }
+
+        const region = aws.getRegionOutput({}, { parent: this }).region;
+        const dashboard = alerts.addDashboard({
+            title: namePrefix,
+            region,
+            loadBalancer: this.loadBalancer?.arnSuffix,
+            clusterName: this.cluster.clusterName,
+            containerInsights,
+            services: args.services.map((s) => ({
+                name: s.name,
+                serviceName: this.services[s.name].serviceName,
+                targetGroup: this.services[s.name].targetGroupArnSuffix,
+                queueName: this.queues[s.name]?.queueName,
+                deadLetterQueueName: this.queues[s.name]?.deadLetterQueueName,
+            })),
+            jobs: Object.entries(this.jobs).map(([jobName, j]) => ({ name: jobName, runsRule: j.runsRule!.name, failuresRule: j.failureRule!.name, deadLetterQueueName: j.deadLetterQueueName })),
+            alarmArns: this.allAlarms().map((a) => a.arn),
+        });
 
         const byName = <T>(items: Record<string, T>, pick: (t: T) => pulumi.Input<string> | undefined) =>
             pulumi.output(Object.fromEntries(Object.entries(items).flatMap(([k, v]) => {
@@ -432,10 +507,24 @@ export class Environment extends pulumi.ComponentResource {
         this.jobRunTaskCommands = byName(this.jobs, (j) => j.runTaskCommand);
         this.jobDeadLetterQueues = byName(this.jobs, (j) => j.deadLetterQueueUrl);
         this.queueUrls = byName(this.queues, (q) => q.queueUrl);
+        this.alertsTopicArn = alerts.topicArn;
+        this.alarmNames = pulumi.output(this.allAlarms().map((a) => a.name));
+        this.dashboardUrl = pulumi.interpolate`https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#dashboards/dashboard/${dashboard.dashboardName}`;
         this.registerOutputs({
             url: this.url, imageRef: this.imageRef, clusterName: this.clusterName, repositoryUrl: this.repositoryUrl, vpcId: this.vpcId,
             serviceNames: this.serviceNames, logGroupNames: this.logGroupNames, runTaskCommands: this.runTaskCommands, execCommands: this.execCommands,
             jobRunTaskCommands: this.jobRunTaskCommands, jobDeadLetterQueues: this.jobDeadLetterQueues, queueUrls: this.queueUrls,
+            alertsTopicArn: this.alertsTopicArn, alarmNames: this.alarmNames, dashboardUrl: this.dashboardUrl,
         });
+    }
+
+    /** Every alarm of the environment: the load balancer's, each service's and queue's, each job's. */
+    private allAlarms() {
+        return [
+            ...(this.loadBalancer?.alarms ?? []),
+            ...Object.values(this.services).flatMap((s) => s.alarms),
+            ...Object.values(this.queues).flatMap((q) => q.alarms),
+            ...Object.values(this.jobs).flatMap((j) => j.alarms),
+        ];
     }
 }

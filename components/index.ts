@@ -5,8 +5,18 @@
 export {
     Environment, EnvironmentArgs, EnvironmentServiceArgs, EnvironmentJobArgs, EnvironmentImageArgs, EnvironmentNetworkArgs,
     EnvironmentRegistryArgs, EnvironmentClusterArgs, EnvironmentLoadBalancerArgs, EnvironmentRouteArgs, EnvironmentQueueArgs,
-    ecrRepositoryArn, versionOfRef,
+    EnvironmentAlertsArgs, EnvironmentServiceAlarmsArgs, ecrRepositoryArn, versionOfRef,
 } from "./environment";
+export { alertsNamePrefix, environmentAlertsProblems, serviceAlarmKinds, serviceThresholds } from "./environment-alerts";
+export { Alerts, AlertsArgs, AlertsRef, alertsProblems, createAlarm, EMAIL_ADDRESS, HTTPS_ENDPOINT, ALERTS_NAME_PREFIX, NO_SUBSCRIPTION_WARNING } from "./alerts";
+export {
+    AlarmSettings, AlarmThresholds, AlarmKind, AlarmSpec, ALARM_KINDS, ALARM_KIND_NAMES, PUBLIC_SERVICE_ALARMS, SERVICE_ALARMS, QUEUE_ALARMS, LOAD_BALANCER_ALARMS,
+    JOB_ALARMS, MIN_REQUESTS_FOR_RATE, alarmName, alarmSettingsProblems, resolveSettings, thresholdsProblems,
+} from "./alarm-catalog";
+export { ALARM_LIMITS, AlarmTiming, alarmTimingProblems, periodProblem, isHighResolution, metricAlarmProblems, alarmPeriod, MetricAlarmProps } from "./alarm-limits";
+export { topicPolicyStatements, alertsKeyPolicyStatements } from "./alerts-policies";
+export { dashboardBody, DashboardModel, ALARMS_PER_WIDGET, DASHBOARD_NAME } from "./dashboard";
+export { jobFailurePattern, jobStoppedPattern, jobFailureNotification, familyArnPrefix, EVENT_RULE_NAME, INPUT_TRANSFORMER_LIMITS } from "./job-alerts";
 export { environmentProblems, servicesInCallOrder } from "./environment-rules";
 export { Network, NetworkArgs, NatGateways, ExistingVpcArgs } from "./network";
 export { NetworkRef, TaskSubnets, taskPlacement, defaultTaskSubnets } from "./placement";
@@ -24,14 +34,14 @@ export {
 } from "./task-definition";
 export { CapacityMode, capacityProviderStrategy, runTaskStrategy } from "./capacity";
 export {
-    Service, ServiceArgs, Exposure, PublicRouteArgs, InternalServiceRef, serviceProblems, exposureOf, urlVariable, SERVICE_CONNECT_PORT_NAME,
+    Service, ServiceArgs, ServiceAlarmsArgs, Exposure, PublicRouteArgs, InternalServiceRef, serviceProblems, exposureOf, urlVariable, SERVICE_CONNECT_PORT_NAME,
 } from "./service";
 export {
-    LoadBalancer, LoadBalancerArgs, LoadBalancerRef, LoadBalancerNetworkRef, loadBalancerProblems, NO_ROUTE_RESPONSE,
+    LoadBalancer, LoadBalancerArgs, LoadBalancerAlarmsArgs, LoadBalancerRef, LoadBalancerNetworkRef, loadBalancerProblems, NO_ROUTE_RESPONSE,
     HttpsArgs, TlsPolicy, TargetHealthCheckArgs, TARGET_HEALTH_CHECK_LIMITS,
 } from "./load-balancer";
 export { listenerRuleProblems, routeConditions, routePaths, RULE_PRIORITY_RANGE, MAX_CONDITION_VALUES } from "./listener-rules";
-export { Queue, QueueArgs, QueueRef, QUEUE_LIMITS, queueProblems, queueConsumerStatements } from "./queue";
+export { Queue, QueueArgs, QueueAlarmsArgs, QueueRef, QUEUE_LIMITS, queueProblems, queueConsumerStatements } from "./queue";
 export { AutoscalingArgs, backlogPerTaskMetric } from "./autoscaling";
 export { LEGACY_WEB_SERVICE_TYPE, legacyWebServiceAliases, legacyWebServiceChildUrn } from "./legacy-urns";
 export { FARGATE_MEMORY_BY_CPU, FARGATE_CPU_VALUES, fargateSizeProblem, assertFargateSize } from "./fargate-sizes";
@@ -43,7 +53,7 @@ export { sourceHash, imageTag, ImageTagInputs, contextEntries, ContextEntry, ign
 export { readDockerignore, DockerignoreMatcher } from "./dockerignore";
 export { RELEASE_TAG_PREFIX, LEGACY_RELEASE_TAG_PREFIX, BUILD_CACHE_TAG, cacheTagProblems } from "./image-tags";
 export {
-    ScheduledTask, ScheduledTaskArgs, ScheduleRetryArgs, OverlapPolicy, scheduledTaskProblems, RETRY_LIMITS,
+    ScheduledTask, ScheduledTaskArgs, ScheduledTaskAlarmsArgs, jobRuleNames, ScheduleRetryArgs, OverlapPolicy, scheduledTaskProblems, RETRY_LIMITS,
     FLEXIBLE_WINDOW_MAX_MINUTES, DLQ_RETENTION_SECONDS, SKIP_IF_RUNNING_ENV,
 } from "./scheduled-task";
 export {

@@ -1,6 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createAccessLogsBucket } from "./access-logs";
+import { AlarmSettings, alarmName, loadBalancerErrorsAlarm, resolveSettings, thresholdsProblems } from "./alarm-catalog";
+import { AlertsRef, createAlarm } from "./alerts";
 import { assertComponentName, ELB_NAME_MAX } from "./names";
 import { checkInteger } from "./validate";
 
@@ -68,8 +70,18 @@ export interface LoadBalancerArgs {
     retainAccessLogsOnDelete?: boolean;
     /** Seconds an idle connection stays open; an app's keep-alive timeout must exceed it. @default 60 */
     idleTimeout?: number;
+    /** An alarm on the 5xx the load balancer answers itself; none when omitted. */
+    alarms?: LoadBalancerAlarmsArgs;
     /** Tags for every resource. */
     tags?: Record<string, string>;
+}
+
+/** The load balancer's alarm: 5xx it answers itself (CloudWatch publishes these per load balancer only). */
+export interface LoadBalancerAlarmsArgs {
+    /** Where the alarm notifies and how it is named (an `Alerts` fits). */
+    alerts: AlertsRef;
+    /** @default more than 5 in 300 s */
+    loadBalancerErrors?: AlarmSettings;
 }
 
 /** What a public service needs of a load balancer; a `LoadBalancer` is one. */
@@ -87,6 +99,7 @@ export function loadBalancerProblems(args: LoadBalancerArgs): string[] {
     const problems: string[] = [];
     checkInteger(problems, "idleTimeout", args.idleTimeout, 1, 4000);
     checkInteger(problems, "accessLogsExpireDays", args.accessLogsExpireDays, 1, 3650);
+    if (args.alarms) problems.push(...thresholdsProblems("alarms", { loadBalancerErrors: args.alarms.loadBalancerErrors }));
     if (args.https) {
         const { certificateArn, domain, hostedZoneId } = args.https;
         if (!certificateArn && !domain) problems.push("https: needs certificateArn (an issued ACM certificate) or domain with hostedZoneId");
@@ -120,6 +133,9 @@ export class LoadBalancer extends pulumi.ComponentResource {
     public readonly securityGroupId: pulumi.Output<string>;
     public readonly arnSuffix: pulumi.Output<string>;
     public readonly dnsName: pulumi.Output<string>;
+    /** The load balancer's alarms (none without `alarms`). */
+    public readonly alarms: aws.cloudwatch.MetricAlarm[] = [];
+    public readonly alarmArns: pulumi.Output<string[]>;
 
     constructor(name: string, args: LoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("fargatekit:index:LoadBalancer", name, {}, opts);
@@ -237,6 +253,12 @@ export class LoadBalancer extends pulumi.ComponentResource {
         this.securityGroupId = this.securityGroup.id;
         this.arnSuffix = this.loadBalancer.arnSuffix;
         this.dnsName = this.loadBalancer.dnsName;
-        this.registerOutputs({ url: this.url, listenerArn: this.listenerArn, securityGroupId: this.securityGroupId, arnSuffix: this.arnSuffix, dnsName: this.dnsName });
+        if (args.alarms) {
+            const a = args.alarms;
+            this.alarms.push(createAlarm(`${name}-elb-5xx`, alarmName(a.alerts.namePrefix, name, "loadBalancerErrors"),
+                loadBalancerErrorsAlarm(name, resolveSettings("loadBalancerErrors", a.loadBalancerErrors), this.arnSuffix), a.alerts, parent, args.tags));
+        }
+        this.alarmArns = pulumi.output(this.alarms.map((x) => x.arn));
+        this.registerOutputs({ url: this.url, listenerArn: this.listenerArn, securityGroupId: this.securityGroupId, arnSuffix: this.arnSuffix, dnsName: this.dnsName, alarmArns: this.alarmArns });
     }
 }

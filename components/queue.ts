@@ -1,5 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { AlarmSettings, alarmName, deadLettersAlarm, queueAgeAlarm, resolveSettings, thresholdsProblems } from "./alarm-catalog";
+import { AlertsRef, createAlarm } from "./alerts";
 import { COMPONENT_NAME_PATTERN } from "./names";
 import { checkInteger } from "./validate";
 
@@ -23,8 +25,20 @@ export interface QueueArgs {
     maxReceiveCount?: number;
     /** Seconds a message is kept. @default 345600 (4 days) */
     retentionSeconds?: number;
+    /** Alarms on the oldest message's age and on the dead-letter queue; none when omitted. */
+    alarms?: QueueAlarmsArgs;
     /** Tags for every resource. */
     tags?: Record<string, string>;
+}
+
+/** A queue's alarms: its consumer falling behind, and messages in its dead-letter queue. */
+export interface QueueAlarmsArgs {
+    /** Where the alarms notify and how they are named (an `Alerts` fits). */
+    alerts: AlertsRef;
+    /** Oldest message's age, seconds. @default threshold 900 over 5 periods of 60 s */
+    queueAge?: AlarmSettings;
+    /** Messages in the dead-letter queue. @default more than 0 in 300 s */
+    deadLetters?: AlarmSettings;
 }
 
 /** What a consumer needs of a queue; a `Queue` is one. */
@@ -43,6 +57,7 @@ export function queueProblems(args: QueueArgs): string[] {
     checkInteger(problems, "visibilityTimeoutSeconds", args.visibilityTimeoutSeconds, ...QUEUE_LIMITS.visibilityTimeoutSeconds);
     checkInteger(problems, "maxReceiveCount", args.maxReceiveCount, ...QUEUE_LIMITS.maxReceiveCount);
     checkInteger(problems, "retentionSeconds", args.retentionSeconds, ...QUEUE_LIMITS.retentionSeconds);
+    if (args.alarms) problems.push(...thresholdsProblems("alarms", { queueAge: args.alarms.queueAge, deadLetters: args.alarms.deadLetters }));
     return problems;
 }
 
@@ -59,6 +74,12 @@ export class Queue extends pulumi.ComponentResource {
     public readonly queueName: pulumi.Output<string>;
     public readonly deadLetterQueueArn: pulumi.Output<string>;
     public readonly deadLetterQueueUrl: pulumi.Output<string>;
+    /** The dead-letter queue's name (its CloudWatch `QueueName`). */
+    public readonly deadLetterQueueName: pulumi.Output<string>;
+    /** The queue's alarms (none without `alarms`). */
+    public readonly alarms: aws.cloudwatch.MetricAlarm[] = [];
+    public readonly alarmNames: pulumi.Output<string[]>;
+    public readonly alarmArns: pulumi.Output<string[]>;
 
     constructor(name: string, args: QueueArgs = {}, opts?: pulumi.ComponentResourceOptions) {
         super("fargatekit:index:Queue", name, {}, opts);
@@ -89,7 +110,21 @@ export class Queue extends pulumi.ComponentResource {
         this.queueName = this.queue.name;
         this.deadLetterQueueArn = this.deadLetterQueue.arn;
         this.deadLetterQueueUrl = this.deadLetterQueue.url;
-        this.registerOutputs({ queueArn: this.queueArn, queueUrl: this.queueUrl, queueName: this.queueName, deadLetterQueueArn: this.deadLetterQueueArn, deadLetterQueueUrl: this.deadLetterQueueUrl });
+        this.deadLetterQueueName = this.deadLetterQueue.name;
+        const a = args.alarms;
+        if (a) {
+            this.alarms.push(
+                createAlarm(`${name}-oldest-message-age`, alarmName(a.alerts.namePrefix, name, "queueAge"), queueAgeAlarm(name, resolveSettings("queueAge", a.queueAge), this.queue.name), a.alerts, parent, args.tags),
+                createAlarm(`${name}-dead-letters`, alarmName(a.alerts.namePrefix, name, "deadLetters"),
+                    deadLettersAlarm(name, resolveSettings("deadLetters", a.deadLetters), this.deadLetterQueue.name, `messages received ${args.maxReceiveCount ?? 5} times without being deleted`), a.alerts, parent, args.tags),
+            );
+        }
+        this.alarmNames = pulumi.output(this.alarms.map((x) => x.name));
+        this.alarmArns = pulumi.output(this.alarms.map((x) => x.arn));
+        this.registerOutputs({
+            queueArn: this.queueArn, queueUrl: this.queueUrl, queueName: this.queueName, deadLetterQueueArn: this.deadLetterQueueArn, deadLetterQueueUrl: this.deadLetterQueueUrl,
+            deadLetterQueueName: this.deadLetterQueueName, alarmNames: this.alarmNames, alarmArns: this.alarmArns,
+        });
     }
 }
 

@@ -1,5 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { AlarmSettings, alarmName, deadLettersAlarm, resolveSettings, thresholdsProblems } from "./alarm-catalog";
+import { AlertsRef, createAlarm } from "./alerts";
+import { EVENT_RULE_NAME, familyArnPrefix, jobFailureNotification, jobFailurePattern, jobStoppedPattern } from "./job-alerts";
 import { assertComponentName, IAM_ROLE_NAME_MAX } from "./names";
 import { runTaskCommand } from "./run-task-command";
 import { scheduleExpressionProblems, timezoneProblems } from "./schedule-expression";
@@ -37,6 +40,21 @@ export interface ScheduleRetryArgs {
     maxEventAgeSeconds?: number;
 }
 
+/**
+ * A job's alerts: an alarm on its dead-letter queue (runs Scheduler could not start) and an
+ * EventBridge rule that notifies the topic of every run that stopped with a non-zero exit code or
+ * never started (runs Scheduler did start, so its dead-letter queue never sees them).
+ */
+export interface ScheduledTaskAlarmsArgs {
+    /** Where the alarm and the failure rule notify and how they are named (an `Alerts` fits). */
+    alerts: AlertsRef;
+    /** Messages in the job's dead-letter queue. @default more than 0 in 300 s */
+    deadLetters?: AlarmSettings;
+}
+
+/** The names of a job's EventBridge rules: `<prefix>-<job>-failed` (notifies) and `<prefix>-<job>-runs` (counts). */
+export const jobRuleNames = (prefix: string, job: string) => ({ failed: `${prefix}-${job}-failed`, runs: `${prefix}-${job}-runs` });
+
 export interface ScheduledTaskArgs {
     /** The cluster (a `Cluster` fits: its ARN resolves once its capacity providers exist). */
     cluster: ClusterRef;
@@ -68,6 +86,8 @@ export interface ScheduledTaskArgs {
      * `logStreamPrefix` defaults to the component name, so the job's logs are told apart.
      */
     task: FargateTaskDefinitionArgs;
+    /** Alerts on missed and failed runs; none when omitted. */
+    alarms?: ScheduledTaskAlarmsArgs;
     tags?: Record<string, string>;
 }
 
@@ -90,6 +110,7 @@ export function scheduledTaskProblems(args: ScheduledTaskArgs): string[] {
     if (placement) problems.push(placement);
     if (args.platformVersion !== undefined && !/^\d+\.\d+\.\d+$/.test(args.platformVersion)) problems.push(`platformVersion: got "${args.platformVersion}"; allowed: a numeric version such as "1.4.0" (omit for LATEST)`);
     if (SKIP_IF_RUNNING_ENV in (args.task.environment ?? {})) problems.push(`task.environment.${SKIP_IF_RUNNING_ENV}: set by the overlap policy; use overlap instead`);
+    if (args.alarms) problems.push(...thresholdsProblems("alarms", { deadLetters: args.alarms.deadLetters }));
     return problems;
 }
 
@@ -119,6 +140,13 @@ export class ScheduledTask extends pulumi.ComponentResource {
     public readonly logGroupName: pulumi.Output<string>;
     /** `aws ecs run-task …` that starts one run now, exactly as the schedule would. */
     public readonly runTaskCommand: pulumi.Output<string>;
+    /** The dead-letter queue's name (its CloudWatch `QueueName`). */
+    public readonly deadLetterQueueName: pulumi.Output<string>;
+    /** With `alarms`: the dead-letter alarm, and the rules matching failed and all stopped runs. */
+    public readonly alarms: aws.cloudwatch.MetricAlarm[] = [];
+    public readonly failureRule?: aws.cloudwatch.EventRule;
+    public readonly runsRule?: aws.cloudwatch.EventRule;
+    public readonly alarmArns: pulumi.Output<string[]>;
 
     constructor(name: string, args: ScheduledTaskArgs, opts?: pulumi.ComponentResourceOptions) {
         super("fargatekit:index:ScheduledTask", name, {}, opts);
@@ -128,6 +156,11 @@ export class ScheduledTask extends pulumi.ComponentResource {
             assertComponentName("ScheduledTask", name, "-scheduler", IAM_ROLE_NAME_MAX);
         } catch (e) {
             problems.unshift((e as Error).message);
+        }
+        if (args.alarms) {
+            for (const rule of Object.values(jobRuleNames(args.alarms.alerts.namePrefix, name))) {
+                if (!EVENT_RULE_NAME.test(rule)) problems.push(`alarms: the rule name "${rule}" is ${rule.length} characters; EventBridge allows 64 of letters, digits, ".", "-", "_" (shorten the job name or the alerts' namePrefix)`);
+            }
         }
         if (problems.length > 0) throw new Error(`ScheduledTask "${name}": ${problems.join("; ")}`);
 
@@ -233,6 +266,39 @@ export class ScheduledTask extends pulumi.ComponentResource {
             dependsOn: [policy],
         });
 
+        this.deadLetterQueueName = this.deadLetterQueue.name;
+        if (args.alarms) {
+            const alerts = args.alarms.alerts;
+            this.alarms.push(createAlarm(`${name}-dead-letters`, alarmName(alerts.namePrefix, name, "deadLetters"),
+                deadLettersAlarm(name, resolveSettings("deadLetters", args.alarms.deadLetters), this.deadLetterQueue.name, "runs EventBridge Scheduler could not start"), alerts, parent, args.tags));
+            const source = {
+                clusterArn,
+                taskDefinitionArnPrefix: pulumi.all([partition.partition, region.region, identity.accountId, this.taskDefinition.family])
+                    .apply(([p, r, a, f]) => familyArnPrefix(p, r, a, f)),
+            };
+            const names = jobRuleNames(alerts.namePrefix, name);
+            this.failureRule = new aws.cloudwatch.EventRule(`${name}-failed`, {
+                name: names.failed,
+                description: `Runs of ${name} that stopped with a non-zero exit code or never started: notify the alerts topic`,
+                eventPattern: pulumi.jsonStringify(jobFailurePattern(source)),
+                tags: args.tags,
+            }, parent);
+            const message = jobFailureNotification({ name, environment: alerts.namePrefix, logGroupName: this.taskDefinition.logGroupName });
+            new aws.cloudwatch.EventTarget(`${name}-failed`, {
+                rule: this.failureRule.name,
+                arn: alerts.topicArn,
+                inputTransformer: { inputPaths: message.inputPaths, inputTemplate: pulumi.output(message.parts).apply((p) => p.join("")) },
+            }, parent);
+            // No target: its MatchedEvents count the runs on the dashboard.
+            this.runsRule = new aws.cloudwatch.EventRule(`${name}-runs`, {
+                name: names.runs,
+                description: `Every stopped run of ${name} (counted on the dashboard)`,
+                eventPattern: pulumi.jsonStringify(jobStoppedPattern(source)),
+                tags: args.tags,
+            }, parent);
+        }
+        this.alarmArns = pulumi.output(this.alarms.map((x) => x.arn));
+
         this.taskDefinitionArn = this.taskDefinition.taskDefinitionArn;
         this.securityGroupId = this.securityGroup.id;
         this.scheduleArn = this.schedule.arn;
@@ -257,6 +323,8 @@ export class ScheduledTask extends pulumi.ComponentResource {
             deadLetterQueueUrl: this.deadLetterQueueUrl,
             logGroupName: this.logGroupName,
             runTaskCommand: this.runTaskCommand,
+            deadLetterQueueName: this.deadLetterQueueName,
+            alarmArns: this.alarmArns,
         });
     }
 }

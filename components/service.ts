@@ -1,5 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import {
+    alarmName, AlarmThresholds, ALARM_KINDS, latencyP99Alarm, PUBLIC_SERVICE_ALARMS, resolveSettings, runningTasksAlarm, targetErrorRateAlarm, thresholdsProblems,
+    unhealthyHostsAlarm, utilisationAlarm,
+} from "./alarm-catalog";
+import { AlertsRef, createAlarm } from "./alerts";
 import { AutoscalingArgs, createAutoscaling } from "./autoscaling";
 import { CapacityMode, capacityProviderStrategy, runTaskStrategy } from "./capacity";
 import { ClusterRef } from "./cluster";
@@ -59,6 +64,21 @@ export interface InternalServiceRef {
     port?: number;
 }
 
+/** The service's alarms: what they watch is in `AlarmThresholds`; they notify `alerts`. */
+export interface ServiceAlarmsArgs {
+    /** Where the alarms notify and how they are named (an `Alerts` fits). */
+    alerts: AlertsRef;
+    /** Per-alarm settings over the defaults (see the package README, "Alarms"). */
+    thresholds?: AlarmThresholds;
+    /**
+     * ECS watches the deployment alarms (a public service's target 5xx rate and p99 latency) during
+     * each deployment and its bake time, and rolls back when one goes to ALARM. @default true
+     */
+    rollback?: boolean;
+    /** The cluster has Container Insights (the running-tasks alarm reads its task counts). @default true */
+    containerInsights?: boolean;
+}
+
 export interface ServiceArgs {
     /** The cluster (a `Cluster` fits). Internal services and callers need its Service Connect namespace. */
     cluster: ClusterRef;
@@ -103,6 +123,8 @@ export interface ServiceArgs {
      * connection the app already closed and the caller gets a 503. @default 60
      */
     serviceConnectIdleTimeout?: number;
+    /** CloudWatch alarms on the service, notifying an alerts topic; none when omitted. */
+    alarms?: ServiceAlarmsArgs;
     /** Tags for every resource. */
     tags?: Record<string, string>;
 }
@@ -157,6 +179,14 @@ export function serviceProblems(args: ServiceArgs): string[] {
         if (variable in (args.task.environment ?? {}) || variable in (args.task.secrets ?? {})) problems.push(`task.environment.${variable}: set by calls (${callee.discoveryName}); remove it`);
     }
     if (args.queue && ("QUEUE_URL" in (args.task.environment ?? {}))) problems.push("task.environment.QUEUE_URL: set by queue; remove it");
+    if (args.alarms) {
+        const t = args.alarms.thresholds ?? {};
+        problems.push(...thresholdsProblems("alarms.thresholds", t));
+        for (const kind of PUBLIC_SERVICE_ALARMS) if (t[kind] !== undefined && expose !== Exposure.Public) problems.push(`alarms.thresholds.${kind}: only a public service has load-balancer metrics, but expose is "${expose}"`);
+        for (const kind of ["queueAge", "deadLetters", "loadBalancerErrors"] as const) {
+            if (t[kind] !== undefined) problems.push(`alarms.thresholds.${kind}: not a service alarm (the queue's and the load balancer's alarms are theirs)`);
+        }
+    }
     if (args.enableExecuteCommand && args.task.readonlyRootFilesystem === true) {
         problems.push("enableExecuteCommand: ECS Exec needs a writable root filesystem, but task.readonlyRootFilesystem is true");
     }
@@ -222,6 +252,13 @@ export class Service extends pulumi.ComponentResource {
     public readonly runTaskCommand: pulumi.Output<string>;
     /** A ready-to-run `aws ecs execute-command` line into a running task (only with ECS Exec). */
     public readonly execCommand?: pulumi.Output<string>;
+    /** The service's CloudWatch alarms (none without `alarms`). */
+    public readonly alarms: aws.cloudwatch.MetricAlarm[];
+    /** Their names and ARNs. */
+    public readonly alarmNames: pulumi.Output<string[]>;
+    public readonly alarmArns: pulumi.Output<string[]>;
+    /** The alarms ECS rolls a deployment back on. */
+    public readonly deploymentAlarmNames: pulumi.Output<string[]>;
 
     constructor(name: string, args: ServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("fargatekit:index:Service", name, {}, opts);
@@ -343,6 +380,28 @@ export class Service extends pulumi.ComponentResource {
             dependsOn.push(this.listenerRule);
         }
 
+        // Alarms that need only the load balancer's metrics exist before the ECS service, so its
+        // deployment alarms name alarms that are there when the first deployment is watched.
+        const alarmArgs = args.alarms;
+        const thresholds = alarmArgs?.thresholds ?? {};
+        const alarms: aws.cloudwatch.MetricAlarm[] = [];
+        const deploymentAlarms: aws.cloudwatch.MetricAlarm[] = [];
+        const alarm = (kind: keyof AlarmThresholds, build: (s: ReturnType<typeof resolveSettings>) => Parameters<typeof createAlarm>[2]) => {
+            const a = createAlarm(`${name}-${ALARM_KINDS[kind].slug}`, alarmName(alarmArgs!.alerts.namePrefix, name, kind), build(resolveSettings(kind, thresholds[kind])), alarmArgs!.alerts, { parent: this }, args.tags);
+            alarms.push(a);
+            if (ALARM_KINDS[kind].deployment) deploymentAlarms.push(a);
+            return a;
+        };
+        if (alarmArgs && args.route && this.targetGroup) {
+            const lb = args.route.loadBalancer.arnSuffix;
+            const tg = this.targetGroup.arnSuffix;
+            alarm("targetErrorRate", (st) => targetErrorRateAlarm(name, st, lb, tg));
+            alarm("latencyP99", (st) => latencyP99Alarm(name, st, lb, tg));
+            alarm("unhealthyHosts", (st) => unhealthyHostsAlarm(name, st, lb, tg));
+        }
+        const rollbackOn = (alarmArgs?.rollback ?? true) ? deploymentAlarms : [];
+        dependsOn.push(...rollbackOn);
+
         // Only tasks started after a Service Connect endpoint exists can resolve it (ECS developer guide,
         // "Amazon ECS Service Connect components"): a caller starts after the services it calls.
         for (const callee of calls) if (callee instanceof pulumi.Resource) dependsOn.push(callee);
@@ -378,6 +437,9 @@ export class Service extends pulumi.ComponentResource {
             deploymentMinimumHealthyPercent: 100,
             deploymentMaximumPercent: 200,
             deploymentCircuitBreaker: { enable: true, rollback: true },
+            // A release that passes the health checks but answers 5xx or slowly is rolled back too
+            // (ECS developer guide, "How CloudWatch alarms detect Amazon ECS deployment failures").
+            ...(rollbackOn.length > 0 ? { alarms: { alarmNames: rollbackOn.map((a) => a.name), enable: true, rollback: true } } : {}),
             enableExecuteCommand: exec,
             enableEcsManagedTags: true,
             propagateTags: "SERVICE",
@@ -402,6 +464,18 @@ export class Service extends pulumi.ComponentResource {
             }, this).target;
         }
 
+        if (alarmArgs) {
+            const cluster = args.cluster.clusterName;
+            const service = this.service.name;
+            alarm("cpu", (st) => utilisationAlarm("cpu", name, st, cluster, service));
+            alarm("memory", (st) => utilisationAlarm("memory", name, st, cluster, service));
+            if (alarmArgs.containerInsights ?? true) alarm("runningTasks", (st) => runningTasksAlarm(name, st, cluster, service));
+        }
+        this.alarms = alarms;
+        this.alarmNames = pulumi.output(alarms.map((a) => a.name));
+        this.alarmArns = pulumi.output(alarms.map((a) => a.arn));
+        this.deploymentAlarmNames = pulumi.output(rollbackOn.map((a) => a.name));
+
         this.serviceName = this.service.name;
         this.logGroupName = this.taskDefinition.logGroupName;
         this.taskDefinitionArn = this.taskDefinition.taskDefinitionArn;
@@ -424,6 +498,7 @@ export class Service extends pulumi.ComponentResource {
         this.registerOutputs({
             runTaskCommand: this.runTaskCommand, execCommand: this.execCommand, serviceName: this.serviceName, securityGroupId: this.securityGroupId,
             logGroupName: this.logGroupName, taskDefinitionArn: this.taskDefinitionArn, targetGroupArnSuffix: this.targetGroupArnSuffix,
+            alarmNames: this.alarmNames, alarmArns: this.alarmArns, deploymentAlarmNames: this.deploymentAlarmNames,
         });
     }
 }

@@ -7,9 +7,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
+import { alertsSchema } from "./alerts";
 import { jobsProblems, jobsSchema } from "./jobs";
 import {
-    ContainerInsights, EnvironmentArgs, FLOW_LOG_DEFAULTS, FLOW_LOG_S3_MAX_DAYS, FlowLogDestination, flowLogsProblems, FlowLogTrafficType,
+    alertsNamePrefix, ContainerInsights, environmentAlertsProblems, EnvironmentArgs, FLOW_LOG_DEFAULTS, FLOW_LOG_S3_MAX_DAYS, FlowLogDestination, flowLogsProblems, FlowLogTrafficType,
     contextEntries, ImagePlatform, NatGateways, planSubnets, TlsPolicy,
 } from "fargatekit";
 import { servicesProblems, servicesSchema } from "./services";
@@ -90,6 +91,8 @@ export const configSchema = {
     tags: z.record(z.string(), z.string()).default({}),
     /** Scheduled jobs that run the app's image on Fargate (see config/jobs.ts). */
     jobs: jobsSchema.default([]),
+    /** Who alarms and failed jobs notify, and every alarm's settings (see config/alerts.ts). */
+    alerts: alertsSchema.default(alertsSchema.parse({})),
 };
 
 type Schema = typeof configSchema;
@@ -247,6 +250,7 @@ export function crossFieldProblems(c: StackConfig): string[] {
         if (c.https.domain && !c.https.hostedZoneId) p.push(`${k("https.hostedZoneId")}: required with https.domain "${c.https.domain}"`);
     }
     p.push(...jobsProblems(c.project, c.jobs, c.network.natGateways));
+    p.push(...environmentAlertsProblems(c, alertsNamePrefix(c.alerts, c.project, c.stack), `${c.project}:`));
     return p;
 }
 

@@ -10,6 +10,7 @@ import {
     QUEUE_LIMITS, RULE_PRIORITY_RANGE, TARGET_HEALTH_CHECK_LIMITS, TaskSubnets,
 } from "fargatekit";
 
+import { serviceAlarmsSchema } from "./alerts";
 import { containerProblems, enumOf, envName, int, kmsKeyArns, logRetention } from "./fields";
 
 /** Service names become part of AWS names: "<name>-tg-xxxxxxx" must fit a target group's 32 characters. */
@@ -94,6 +95,8 @@ export const serviceSchema = z.strictObject({
     /** A work queue (with its own DLQ) created for this service to consume; it gets QUEUE_URL. */
     queue: queue.optional(),
     autoscaling: autoscaling.optional(),
+    /** The service's alarms over `alerts.thresholds` (README, "Alerts"). */
+    alarms: serviceAlarmsSchema.optional(),
 }).transform((s) => ({
     ...s,
     // The app's probe for the kind of process: HTTP for services with a port, the heartbeat for workers.

@@ -42,6 +42,8 @@ export interface ProgramRun {
     resources: RecordedResource[];
     outputs: Record<string, unknown>;
     invokes: string[];
+    /** What the program logged with pulumi.log.warn (the engine shows these on preview and up). */
+    warnings: string[];
 }
 
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
@@ -133,6 +135,17 @@ function outputsFor(type: string, name: string, inputs: Record<string, any>): { 
             const group = inputs.groupName ?? "default";
             return { id: `${group}/${phys}`, state: { ...base, name: phys, groupName: group, arn: arn("scheduler", `schedule/${group}/${phys}`) } };
         }
+        case "aws:cloudwatch/metricAlarm:MetricAlarm": return { id: phys, state: { ...base, name: phys, arn: arn("cloudwatch", `alarm:${phys}`) } };
+        case "aws:cloudwatch/eventRule:EventRule": return { id: phys, state: { ...base, name: phys, arn: arn("events", `rule/${phys}`) } };
+        case "aws:cloudwatch/eventTarget:EventTarget": return { id: `${inputs.rule}-${hex(name, 8)}`, state: { ...base, targetId: hex(name, 8) } };
+        case "aws:cloudwatch/dashboard:Dashboard": return { id: String(inputs.dashboardName), state: { ...base, dashboardArn: `arn:aws:cloudwatch::${ACCOUNT}:dashboard/${inputs.dashboardName}` } };
+        case "aws:sns/topic:Topic": return { id: arn("sns", phys), state: { ...base, name: phys, arn: arn("sns", phys) } };
+        case "aws:sns/topicSubscription:TopicSubscription": return { id: "pending confirmation", state: { ...base, arn: "pending confirmation", pendingConfirmation: true } };
+        case "aws:kms/key:Key": {
+            const keyId = `${hex(name, 8)}-1234-5678-9abc-${hex(name, 12)}`;
+            return { id: keyId, state: { ...base, keyId, arn: arn("kms", `key/${keyId}`) } };
+        }
+        case "aws:kms/alias:Alias": return { id: String(inputs.name), state: { ...base, arn: arn("kms", String(inputs.name)), targetKeyArn: arn("kms", `key/${inputs.targetKeyId}`) } };
         default: return { id: `${name}-id`, state: { ...base, arn: base.arn ?? arn(type.split(":")[1]?.split("/")[0] ?? "x", `${name}`) } };
     }
 }
@@ -219,6 +232,9 @@ function serialised<T>(fn: () => Promise<T>): Promise<T> {
 async function runOnce(stack: string, config: Record<string, unknown>, program: () => Promise<Record<string, unknown>>, world: MockWorld = {}): Promise<ProgramRun> {
     const resources: RecordedResource[] = [];
     const invokes: string[] = [];
+    const warnings: string[] = [];
+    const warn = pulumi.log.warn;
+    (pulumi.log as { warn: typeof warn }).warn = async (msg: string) => { warnings.push(msg); };
     // What the stack transformation saw of each resource, by resource object and by `type::name`
     // (the mock engine's newResource only gets type, name and inputs).
     interface Seen { type: string; name: string; opts: pulumi.ResourceOptions; node: UrnNode }
@@ -280,13 +296,15 @@ async function runOnce(stack: string, config: Record<string, unknown>, program: 
     }).catch(async (error: unknown) => {
         // Let specs see what had been registered when the program failed.
         await waitForRPCs().catch(() => undefined);
+        (pulumi.log as { warn: typeof warn }).warn = warn;
         throw Object.assign(error instanceof Error ? error : new Error(String(error)), { registered: resources.map((r) => r.type) });
     });
     const resolved: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(outputs ?? {})) resolved[k] = await resolve(v);
     // Wait until every registration the program started has been answered.
     await waitForRPCs();
-    return { resources, outputs: resolved, invokes };
+    (pulumi.log as { warn: typeof warn }).warn = warn;
+    return { resources, outputs: resolved, invokes, warnings };
 }
 
 /** Resolves an Output (or plain value) to its value; for asserting on outputs. */

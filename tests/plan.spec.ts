@@ -103,13 +103,13 @@ describe("offline plan", () => {
         const services = resourceRule({ name: "on-services", description: "d", category: RuleCategory.Aws, source: "s", types: ["aws:ecs/service:Service"] }, (p, a) => {
             if (p.enableExecuteCommand !== true) a.notApplicable("only services with ECS Exec");
         });
-        const queues = resourceRule({ name: "on-topics", description: "d", category: RuleCategory.Aws, source: "s", types: ["aws:sns/topic:Topic"] }, () => undefined);
+        const queues = resourceRule({ name: "on-databases", description: "d", category: RuleCategory.Aws, source: "s", types: ["aws:rds/instance:Instance"] }, () => undefined);
         const whole = stackRule({ name: "whole", description: "d", category: RuleCategory.Security, source: "s" }, (_g, a) => a.notApplicable("nothing to see"));
         const { outcomes } = await evaluate(dev, [services, queues, whole]);
         assert.deepEqual(outcomes.map((o) => [o.rule, o.checked, o.violations, o.notApplicable]), [
             // dev's web runs ECS Exec: the rule applied to it and passed; api and worker do not, and are not counted
             ["on-services", 1, 0, undefined],
-            ["on-topics", 0, 0, "no resource of type aws:sns/topic:Topic in this stack"],
+            ["on-databases", 0, 0, "no resource of type aws:rds/instance:Instance in this stack"],
             ["whole", -1, 0, "nothing to see"],
         ]);
         const noExec = mutate(dev, "aws:ecs/service:Service", "web", (p) => { p.enableExecuteCommand = false; });
@@ -117,7 +117,8 @@ describe("offline plan", () => {
 
         const before = (await planFromResources(dev, "dev", "webapp")).snapshot;
         const text = renderPlan(before, dev);
-        assert.match(text, /^== Checks: \d+ rules, 0 violation\(s\), 1 not applicable$/m);
+        assert.match(text, /^== Checks: \d+ rules, 0 violation\(s\), 2 not applicable$/m);
+        assert.match(text, /^– production-alerting \[reliability\] not applicable: no production service in this stack — /m);
         assert.match(text, /^– vpc-endpoint-placement \[aws\] not applicable: the stack creates no VPC endpoint — /m);
         assert.doesNotMatch(text, /^✓ vpc-endpoint-placement/m, "never listed as passed");
         const adopted = dev.filter((r) => !["aws:ec2/vpc:Vpc", "aws:ec2/flowLog:FlowLog", "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"].includes(r.type));
@@ -150,6 +151,31 @@ describe("offline plan", () => {
         close(netLine("ecr"), 3 * 0.01 * 730 + 1 * 0.01); // $21.90 per endpoint in 3 AZs + 1 GB
         close(netLine("nat"), 0.045 * 730 + (10 - 4.5) * 0.045); // image layers no longer through NAT
         close(estimateCost([rt, nat]).lines[0].monthly, 0.045 * 730 + 10 * 0.045);
+    });
+
+    it("cost of alerts: alarms per alarm metric (metric math counts each metric, high resolution triples), the dashboard, the key, topic deliveries", () => {
+        const single = synthetic("aws:cloudwatch/metricAlarm:MetricAlarm", "cpu", { metricName: "CPUUtilization", period: 300, statistic: "Average" });
+        const math = synthetic("aws:cloudwatch/metricAlarm:MetricAlarm", "rate", { metricQueries: [
+            { id: "errors", returnData: false, metric: { metricName: "HTTPCode_Target_5XX_Count", period: 60, stat: "Sum" } },
+            { id: "requests", returnData: false, metric: { metricName: "RequestCount", period: 60, stat: "Sum" } },
+            { id: "rate", returnData: true, expression: "100 * errors / requests" },
+        ] });
+        const fast = synthetic("aws:cloudwatch/metricAlarm:MetricAlarm", "fast", { metricName: "Custom", period: 10, statistic: "Maximum" });
+        const dashboard = synthetic("aws:cloudwatch/dashboard:Dashboard", "ops", { dashboardName: "ops", dashboardBody: "{\"widgets\":[]}" });
+        const key = synthetic("aws:kms/key:Key", "key", { enableKeyRotation: true });
+        const topic = synthetic("aws:sns/topic:Topic", "alerts", {}, { arn: "arn:aws:sns:us-east-1:123456789012:alerts" });
+        const mail = synthetic("aws:sns/topicSubscription:TopicSubscription", "mail", { topic: topic.outputs.arn, protocol: "email", endpoint: "ops@example.com" });
+        const hook = synthetic("aws:sns/topicSubscription:TopicSubscription", "hook", { topic: topic.outputs.arn, protocol: "https", endpoint: "https://hooks.example.com/x" });
+        const rule = synthetic("aws:cloudwatch/eventRule:EventRule", "failed", { eventPattern: "{}" });
+        const cost = estimateCost([single, math, fast, dashboard, key, topic, mail, hook, rule]);
+        const line = (n: string) => cost.lines.find((l) => l.name === n)?.monthly;
+        close(line("cpu")!, 0.10);
+        close(line("rate")!, 2 * 0.10); // two metrics read, the expression is free
+        close(line("fast")!, 0.30);
+        close(line("ops")!, 3.00);
+        close(line("key")!, 1.00 + 0.2 * 0.03); // 2,000 requests
+        close(line("alerts")!, 200 / 1e6 * 0.5 + 200 / 1e5 * 2 + 200 / 1e6 * 0.6);
+        assert.equal(line("failed"), undefined, "a rule on AWS service events costs nothing");
     });
 
     it("the rollout estimate follows its formula from the health-check and drain settings", async () => {

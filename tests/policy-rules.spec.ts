@@ -15,6 +15,8 @@ const VPC = "aws:ec2/vpc:Vpc";
 const FLOW_LOG = "aws:ec2/flowLog:FlowLog";
 const DEFAULT_SG = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup";
 const ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint";
+const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
+const TOPIC = "aws:sns/topic:Topic";
 
 type Graphs = Record<"dev" | "prod", PlanResource[]>;
 interface Case { stack: "dev" | "prod"; fail: (g: PlanResource[]) => PlanResource[] }
@@ -75,6 +77,13 @@ const CASES: Record<string, Case> = {
     "vpc-flow-logs": { stack: "dev", fail: (g) => g.filter((r) => r.type !== FLOW_LOG) },
     "vpc-default-sg-closed": { stack: "prod", fail: (g) => mutate(g, DEFAULT_SG, undefined, (p) => { p.egress = [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }]; }) },
     "flow-log-delivery": { stack: "dev", fail: (g) => mutate(g, FLOW_LOG, undefined, (p) => { delete p.iamRoleArn; }) },
+    "alarm-limits": { stack: "dev", fail: (g) => mutate(g, ALARM, "web-cpu-high", (p) => { p.period = 45; }) },
+    "alerts-deliverable": { stack: "prod", fail: (g) => mutate(g, TOPIC, undefined, (p) => { p.kmsMasterKeyId = "alias/aws/sns"; }) },
+    "ecs-deployment-alarms-exist": { stack: "prod", fail: (g) => mutate(g, SVC, "web", (p) => { p.alarms.alarmNames = ["webapp-prod-web-gone"]; }) },
+    "production-alerting": { stack: "prod", fail: (g) => g.filter((r) => r.type !== "aws:sns/topicSubscription:TopicSubscription") },
+    "job-failures-notified": { stack: "dev", fail: (g) => g.filter((r) => r.type !== "aws:cloudwatch/eventTarget:EventTarget") },
+    "sns-encrypted": { stack: "dev", fail: (g) => mutate(g, TOPIC, undefined, (p) => { delete p.kmsMasterKeyId; }) },
+    "kms-key-rotation": { stack: "dev", fail: (g) => mutate(g, "aws:kms/key:Key", undefined, (p) => { p.enableKeyRotation = false; }) },
     "vpc-endpoint-placement": { stack: "prod", fail: (g) => [
         ...mutate(g, ENDPOINT, "net-s3", (p) => { p.routeTableIds = [...p.routeTableIds, "rtb-elsewhere-id"]; }),
         synthetic("aws:ec2/routeTable:RouteTable", "rtb-elsewhere", { vpcId: "vpc-another" }),
@@ -111,9 +120,10 @@ describe("policy rules (offline, through the adapter)", () => {
             const { findings, outcomes } = await evaluate(graphs[stack]);
             assert.deepEqual(findings, []);
             assert.equal(outcomes.length, rules.length);
-            // Every rule applies, except where the stack has nothing of its kind: dev makes no VPC endpoint.
+            // Every rule applies, except where the stack has nothing of its kind: dev makes no VPC endpoint
+            // and runs no production service.
             const skipped = outcomes.filter((o) => o.notApplicable !== undefined).map((o) => [o.rule, o.notApplicable]);
-            assert.deepEqual(skipped, stack === "dev" ? [["vpc-endpoint-placement", "the stack creates no VPC endpoint"]] : []);
+            assert.deepEqual(skipped, stack === "dev" ? [["vpc-endpoint-placement", "the stack creates no VPC endpoint"], ["production-alerting", "no production service in this stack"]] : []);
         });
     }
 
@@ -177,6 +187,25 @@ describe("policy rules (offline, through the adapter)", () => {
         assert.match((await violationsOf("vpc-endpoint-placement", sameAz))[0].message, /two subnets in one Availability Zone/);
         const noDns = [...mutate(graphs.prod, VPC, undefined, (p) => { p.enableDnsHostnames = false; }), endpoint([subnets[0].outputs.id])];
         assert.match((await violationsOf("vpc-endpoint-placement", noDns))[0].message, /private DNS but VPC "net-vpc" does not have DNS support and DNS hostnames on/);
+    });
+
+    it("alerts: a topic policy or key policy that leaves the publisher out, or a production service that does not roll back, is reported", async () => {
+        const otherAlarms = mutate(graphs.prod, "aws:sns/topicPolicy:TopicPolicy", undefined, (p) => {
+            const doc = JSON.parse(p.policy);
+            doc.Statement[0].Condition.ArnLike["aws:SourceArn"] = "arn:aws:cloudwatch:us-east-1:123456789012:alarm:another-stack-*";
+            p.policy = JSON.stringify(doc);
+        });
+        assert.match((await violationsOf("alerts-deliverable", otherAlarms))[0].message, /policy does not let cloudwatch\.amazonaws\.com publish/);
+        const noEvents = mutate(graphs.prod, "aws:kms/key:Key", undefined, (p) => {
+            const doc = JSON.parse(p.policy);
+            doc.Statement = doc.Statement.filter((st: any) => st.Principal?.Service !== "events.amazonaws.com");
+            p.policy = JSON.stringify(doc);
+        });
+        assert.match((await violationsOf("alerts-deliverable", noEvents))[0].message, /rule "job-cleanup-failed": .*key "alerts-key" does not let events\.amazonaws\.com use/);
+        const noRollback = mutate(graphs.prod, SVC, "web", (p) => { p.alarms.rollback = false; });
+        assert.match((await violationsOf("production-alerting", noRollback))[0].message, /service "web": load-balanced, but no deployment alarms that roll back/);
+        const unwatched = graphs.prod.filter((r) => !(r.type === ALARM && r.parentUrn?.endsWith("fargatekit:index:Service::api")));
+        assert.match((await violationsOf("production-alerting", unwatched))[0].message, /service "api": no alarm watching it notifies/);
     });
 
     it("an HTTP listener that forwards is accepted outside production, and prod's redirect-only listener passes", async () => {

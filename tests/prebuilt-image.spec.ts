@@ -49,7 +49,7 @@ describe("a prebuilt image (webapp:image.ref)", () => {
                 error = e;
             }
             assert.ok(error instanceof Error, "refused");
-            assert.deepEqual(error.registered, ["pulumi:pulumi:Stack"]);
+            assert.deepEqual((error as { registered?: string[] }).registered, ["pulumi:pulumi:Stack"]);
             assert.ok(error.message.includes("webapp:image.ref"), error.message);
             assert.ok(error.message.includes("@sha256:"), "says what is allowed");
             assert.ok(error.message.includes(JSON.stringify(ref)), "shows what was given");

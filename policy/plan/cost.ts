@@ -183,6 +183,30 @@ export function estimateCost(resources: PlanResource[]): CostEstimate {
             case "aws:sqs/queue:Queue":
                 add(r, (A.sqsRequestsPerMonth / 1e6) * P.sqsMillionRequests.usd, `${A.sqsRequestsPerMonth} requests`);
                 break;
+            case "aws:cloudwatch/metricAlarm:MetricAlarm": {
+                const queries: any[] = i.metricQueries ?? [];
+                const metrics = queries.length > 0 ? queries.filter((q) => q.metric).length : 1;
+                const periods = queries.length > 0 ? queries.map((q) => q.metric?.period ?? q.period).filter((x) => typeof x === "number") : [i.period];
+                const highRes = periods.some((x: number) => x < 60);
+                const price = (highRes ? P.highResolutionAlarmMetricMonth : P.alarmMetricMonth).usd;
+                add(r, metrics * price, `${metrics} alarm metric(s)${queries.length ? " (metric math)" : ""} × $${price.toFixed(2)}, ${highRes ? "high" : "standard"} resolution`);
+                break;
+            }
+            case "aws:cloudwatch/dashboard:Dashboard":
+                add(r, P.dashboardMonth.usd, "1 dashboard");
+                break;
+            case "aws:kms/key:Key":
+                add(r, P.kmsKeyMonth.usd + (A.alertKeyRequestsPerMonth / 10_000) * P.kmsTenThousandRequests.usd, `1 key + ${A.alertKeyRequestsPerMonth} requests`);
+                break;
+            case "aws:sns/topic:Topic": {
+                const subs = ofType("aws:sns/topicSubscription:TopicSubscription").filter((x) => x.inputs.topic === r.outputs.arn);
+                const emails = subs.filter((x) => String(x.inputs.protocol).startsWith("email")).length;
+                const https = subs.filter((x) => String(x.inputs.protocol).startsWith("http")).length;
+                const n = A.alertMessagesPerMonth;
+                add(r, (n / 1e6) * P.snsMillionPublishes.usd + emails * (n / 1e5) * P.snsHundredThousandEmails.usd + https * (n / 1e6) * P.snsMillionHttps.usd,
+                    `${n} messages × (1 publish + ${emails} e-mail + ${https} HTTPS deliveries)`);
+                break;
+            }
             case "aws:s3/bucket:Bucket":
             case "aws:s3/bucketV2:BucketV2": {
                 const flows = flowLogsInto(r.outputs.arn);

@@ -14,6 +14,7 @@ const FARGATE = "https://aws.amazon.com/fargate/pricing/";
 const VPC = "https://aws.amazon.com/vpc/pricing/";
 const CLOUDWATCH = "https://aws.amazon.com/cloudwatch/pricing/";
 const PRIVATELINK = "https://aws.amazon.com/privatelink/pricing/";
+const SNS = "https://aws.amazon.com/sns/pricing/";
 
 export const PRICES = {
     fargateVcpuHourX86: { usd: 0.04048, unit: "vCPU-hour (Linux/x86)", source: FARGATE },
@@ -40,6 +41,17 @@ export const PRICES = {
     gatewayEndpointHour: { usd: 0, unit: "gateway VPC endpoint (S3, DynamoDB): no charge", source: "https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html" },
     interfaceEndpointAzHour: { usd: 0.01, unit: "interface VPC endpoint-hour per AZ", source: PRIVATELINK },
     interfaceEndpointGb: { usd: 0.01, unit: "GB processed by interface endpoints (first PB)", source: PRIVATELINK },
+    // Alarms are billed per "alarm metric": a single-metric alarm is one, a metric math alarm one per
+    // metric its expression reads (CloudWatch pricing, Alarms). Percentile statistics cost the same.
+    alarmMetricMonth: { usd: 0.1, unit: "alarm metric-month, standard resolution (period ≥ 60 s)", source: CLOUDWATCH },
+    highResolutionAlarmMetricMonth: { usd: 0.3, unit: "alarm metric-month, high resolution (period 10, 20 or 30 s)", source: CLOUDWATCH },
+    dashboardMonth: { usd: 3.0, unit: "dashboard-month (the free tier's 3 dashboards ignored)", source: CLOUDWATCH },
+    kmsKeyMonth: { usd: 1.0, unit: "customer managed KMS key-month", source: "https://aws.amazon.com/kms/pricing/" },
+    kmsTenThousandRequests: { usd: 0.03, unit: "10,000 KMS requests (symmetric)", source: "https://aws.amazon.com/kms/pricing/" },
+    snsMillionPublishes: { usd: 0.5, unit: "million SNS publishes (standard topic)", source: SNS },
+    snsHundredThousandEmails: { usd: 2.0, unit: "100,000 e-mail notifications", source: SNS },
+    snsMillionHttps: { usd: 0.6, unit: "million HTTP/S notifications", source: SNS },
+    eventBridgeAwsServiceEvent: { usd: 0, unit: "AWS service events matched on the default bus: no charge", source: "https://aws.amazon.com/eventbridge/pricing/" },
 } as const satisfies Record<string, Price>;
 
 /** What the graph cannot tell: stated usage assumptions. */
@@ -88,4 +100,8 @@ export const ASSUMPTIONS = {
     sqsRequestsPerMonth: 10_000,
     /** GB of ALB access logs kept in S3 (steady state under the expiry rule). */
     accessLogGbStored: 5,
+    /** Messages published to an alerts topic a month (alarm state changes, failed job runs), each delivered to every subscriber. */
+    alertMessagesPerMonth: 200,
+    /** KMS requests a month for an alerts topic's key (SNS asks for a data key per publisher, reused for a few minutes). */
+    alertKeyRequestsPerMonth: 2_000,
 } as const;

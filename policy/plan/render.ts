@@ -34,7 +34,7 @@ export function settingsOf(r: PlanResource, all: PlanResource[]): string {
         }
         case "aws:ecs/service:Service": {
             const n = i.networkConfiguration ?? {};
-            return `${i.desiredCount} task(s) on ${(i.capacityProviderStrategies ?? []).map((s: any) => s.capacityProvider).join("+")}, ${list(n.subnets)} subnets (${azs(n.subnets)}), publicIp ${n.assignPublicIp}, deploy ${i.deploymentMinimumHealthyPercent}–${i.deploymentMaximumPercent}%, circuitBreaker ${i.deploymentCircuitBreaker?.rollback ? "rollback" : "off"}${i.healthCheckGracePeriodSeconds === undefined ? "" : `, grace ${i.healthCheckGracePeriodSeconds}s`}${i.serviceConnectConfiguration?.enabled ? `, serviceConnect ${(i.serviceConnectConfiguration.services ?? []).map((s: any) => `${s.discoveryName}:${s.clientAlias?.[0]?.port}`).join(",") || "client"}` : ""}, exec ${i.enableExecuteCommand}`;
+            return `${i.desiredCount} task(s) on ${(i.capacityProviderStrategies ?? []).map((s: any) => s.capacityProvider).join("+")}, ${list(n.subnets)} subnets (${azs(n.subnets)}), publicIp ${n.assignPublicIp}, deploy ${i.deploymentMinimumHealthyPercent}–${i.deploymentMaximumPercent}%, circuitBreaker ${i.deploymentCircuitBreaker?.rollback ? "rollback" : "off"}, alarms ${i.alarms?.rollback ? `rollback on ${i.alarms.alarmNames.length}` : "off"}${i.healthCheckGracePeriodSeconds === undefined ? "" : `, grace ${i.healthCheckGracePeriodSeconds}s`}${i.serviceConnectConfiguration?.enabled ? `, serviceConnect ${(i.serviceConnectConfiguration.services ?? []).map((s: any) => `${s.discoveryName}:${s.clientAlias?.[0]?.port}`).join(",") || "client"}` : ""}, exec ${i.enableExecuteCommand}`;
         }
         case "aws:lb/loadBalancer:LoadBalancer": return `${i.internal ? "internal" : "internet-facing"}, ${list(i.subnets)} subnets (${azs(i.subnets)}), deletionProtection ${i.enableDeletionProtection}, accessLogs ${i.accessLogs?.enabled ?? false}, idle ${i.idleTimeout}s`;
         case "aws:lb/targetGroup:TargetGroup": {
@@ -54,6 +54,24 @@ export function settingsOf(r: PlanResource, all: PlanResource[]): string {
         case "aws:sqs/queue:Queue": return `retention ${Math.round((i.messageRetentionSeconds ?? 345600) / 86400)} days`;
         case "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": return (i.rules ?? []).map((x: any) => `expire after ${x.expiration?.days} days`).join("; ");
         case "aws:acm/certificate:Certificate": return `${i.domainName} (${i.validationMethod})`;
+        case "aws:cloudwatch/metricAlarm:MetricAlarm": {
+            const q: any[] = i.metricQueries ?? [];
+            const watched = q.length ? `${q.find((x) => x.returnData)?.expression} of ${q.filter((x) => x.metric).map((x) => `${x.id}=${x.metric.metricName}`).join(", ")}` : `${i.metricName} ${i.extendedStatistic ?? i.statistic}`;
+            const period = q.length ? q.find((x) => x.metric)?.metric.period : i.period;
+            const deploy = all.filter((x) => x.type === "aws:ecs/service:Service" && (x.inputs.alarms?.alarmNames ?? []).includes(i.name)).map((x) => x.name);
+            const op = { GreaterThanThreshold: ">", GreaterThanOrEqualToThreshold: "≥", LessThanThreshold: "<", LessThanOrEqualToThreshold: "≤" }[String(i.comparisonOperator)] ?? i.comparisonOperator;
+            return `${i.name}: ${watched} ${op} ${i.threshold} in ${i.datapointsToAlarm ?? i.evaluationPeriods} of ${i.evaluationPeriods} × ${period}s → ${(i.alarmActions ?? []).map((a: string) => byRef(a)?.name ?? a).join(", ")}${deploy.length ? `; rolls back ${deploy.join(", ")}` : ""}`;
+        }
+        case "aws:sns/topic:Topic": return `${i.name}, encrypted with ${byRef(i.kmsMasterKeyId)?.name ?? i.kmsMasterKeyId ?? "nothing"}, ${all.filter((x) => x.type === "aws:sns/topicSubscription:TopicSubscription" && x.inputs.topic === r.outputs.arn).length} subscription(s)`;
+        case "aws:sns/topicSubscription:TopicSubscription": return `${i.protocol} ${i.endpoint} (confirm it)`;
+        case "aws:kms/key:Key": return `rotation ${i.enableKeyRotation ? "on" : "off"}, deletion window ${i.deletionWindowInDays} days`;
+        case "aws:cloudwatch/eventRule:EventRule": {
+            const p = JSON.parse(i.eventPattern ?? "{}");
+            const family = [p.detail?.taskDefinitionArn?.[0]?.prefix].flat()[0]?.split("/").pop();
+            return `${i.name}: ${p["detail-type"]?.[0] ?? "?"} ${p.detail?.lastStatus?.[0] ?? ""} of ${family ?? "?"}*${p.detail?.$or ? " with a non-zero exit code or never started" : ""}`;
+        }
+        case "aws:cloudwatch/eventTarget:EventTarget": return `${i.rule} → ${byRef(i.arn)?.name ?? i.arn}${i.inputTransformer ? " (readable message)" : ""}`;
+        case "aws:cloudwatch/dashboard:Dashboard": return `${i.dashboardName}: ${JSON.parse(i.dashboardBody ?? "{\"widgets\":[]}").widgets.length} widgets`;
         default: return "";
     }
 }
@@ -93,7 +111,7 @@ export function renderPlan(snapshot: Snapshot, resources: PlanResource[]): strin
     out.push("", `== Estimated monthly cost (USD, ${PRICES_REGION} list prices of ${PRICES_DATE}; see policy/plan/prices.ts)`);
     for (const l of snapshot.cost.lines.filter((x) => x.monthly > 0)) out.push(`${`$${l.monthly.toFixed(2)}`.padStart(9)}  ${short(l.type)} ${l.name} — ${l.basis}`);
     out.push(`${`$${snapshot.cost.total.toFixed(2)}`.padStart(9)}  TOTAL per month (${snapshot.cost.freeResources} resources cost nothing by themselves)`);
-    out.push(`  assumptions: Spot = ${ASSUMPTIONS.spotFactor} × on-demand, ${ASSUMPTIONS.albLcus} LCU per ALB, ${ASSUMPTIONS.natGbPerMonth} GB per NAT (${ASSUMPTIONS.natGbImageLayers} GB of it image layers), flow logs ${ASSUMPTIONS.flowLogGbPerMonth.ALL} GB/month (ALL) or ${ASSUMPTIONS.flowLogGbPerMonth.REJECT} GB (REJECT) per VPC, ${ASSUMPTIONS.logGbPerTaskMonth} GB logs per task-month, ${ASSUMPTIONS.jobMinutesPerRun} min per job run; data transfer out not included`);
+    out.push(`  assumptions: Spot = ${ASSUMPTIONS.spotFactor} × on-demand, ${ASSUMPTIONS.albLcus} LCU per ALB, ${ASSUMPTIONS.natGbPerMonth} GB per NAT (${ASSUMPTIONS.natGbImageLayers} GB of it image layers), flow logs ${ASSUMPTIONS.flowLogGbPerMonth.ALL} GB/month (ALL) or ${ASSUMPTIONS.flowLogGbPerMonth.REJECT} GB (REJECT) per VPC, ${ASSUMPTIONS.logGbPerTaskMonth} GB logs per task-month, ${ASSUMPTIONS.jobMinutesPerRun} min per job run, ${ASSUMPTIONS.alertMessagesPerMonth} alert messages a month; data transfer out not included`);
     out.push("", "== Rollout estimate per service");
     out.push(`  rollout = waves × (task start ${TASK_START_SECONDS} s + healthyThreshold × interval) + deregistration delay + stopTimeout`);
     for (const r of snapshot.rollouts) {

@@ -3,6 +3,7 @@
  * `pulumi preview --policy-pack policy`, and the offline adapter (policy/adapter.ts) runs the same
  * functions over a mock-engine graph. Importing this module has no side effects.
  */
+import { alertRules } from "./alerts";
 import { awsRules } from "./aws";
 import { networkRules } from "./network";
 import { reliabilityRules } from "./reliability";
@@ -10,4 +11,4 @@ import { securityRules } from "./security";
 import type { ProjectRule } from "./util";
 
 export { RuleCategory, ProjectRule, isProduction } from "./util";
-export const rules: ProjectRule[] = [...awsRules, ...securityRules, ...networkRules, ...reliabilityRules];
+export const rules: ProjectRule[] = [...awsRules, ...securityRules, ...networkRules, ...reliabilityRules, ...alertRules];

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { FARGATE_MAX_STOP_TIMEOUT, HEALTH_CHECK_LIMITS, LOG_RETENTION_DAYS } from "./aws-limits";
 import { fargateSizeProblem } from "./fargate-sizes";
 import { assumeRolePolicy, ecsExecStatements, executionRoleStatements } from "./iam";
+import { ExceptionRule, exceptionReasonProblem, exceptionTagKey, SecurityExceptionArgs } from "./exceptions";
 import { COMPONENT_NAME_PATTERN } from "./names";
 import { parseSecretArn, SECRET_ARN_FORMS } from "./secrets";
 import { checkInteger } from "./validate";
@@ -14,6 +15,16 @@ export enum CpuArchitecture {
 }
 
 export { FARGATE_MAX_STOP_TIMEOUT, HEALTH_CHECK_LIMITS, LOG_RETENTION_DAYS };
+
+/**
+ * The image of the init container that makes `writablePaths` writable for a non-root user: busybox,
+ * a Docker Official Image, from ECR Public (no Docker Hub pull limits, no credentials needed).
+ */
+export const WRITABLE_PATHS_INIT_IMAGE = "public.ecr.aws/docker/library/busybox:1.37";
+/** The init container's name (the app's container waits for it to exit 0). */
+export const WRITABLE_PATHS_INIT_CONTAINER = "writable-paths";
+/** True for a `user` value that is root (uid 0 or the name root, with or without a group). */
+export const isRootUser = (user: string) => /^(0|root)(:|$)/.test(user);
 
 /** Container health check run by ECS inside the container. Ranges: ECS API reference, `HealthCheck`. */
 export interface ContainerHealthCheck {
@@ -63,15 +74,52 @@ export interface FargateTaskDefinitionArgs {
     /** Container health check; none when omitted. */
     healthCheck?: ContainerHealthCheck;
     /**
-     * Read-only root filesystem; a writable scratch volume is mounted at `scratchPath`.
-     * Must be false when `enableExecuteCommand` is on: the SSM agent behind ECS Exec writes to the root filesystem.
-     * @default true (false when enableExecuteCommand)
+     * Read-only root filesystem; writable volumes are mounted at `scratchPath` (our own images) or at
+     * each of `writablePaths`. Must be false when `enableExecuteCommand` is on: the SSM agent behind
+     * ECS Exec writes to the root filesystem. To make it writable for an image, prefer
+     * `writableRootFilesystem: { reason }`, which the plan reports as an accepted exception.
+     * @default true (false when enableExecuteCommand or writableRootFilesystem)
      */
     readonlyRootFilesystem?: boolean;
-    /** Where the writable scratch volume is mounted. @default "/tmp" */
+    /** Where the writable scratch volume is mounted (when `writablePaths` is not given). @default "/tmp" */
     scratchPath?: string;
-    /** User (uid:gid) the container runs as; never root. @default "1000:1000" */
+    /**
+     * The paths the image writes to, as its documentation lists them (for an image you did not build):
+     * each gets an empty volume of its own in the task's ephemeral storage (a bind mount, gone when
+     * the task stops), so the root filesystem stays read-only. Fargate creates such a volume owned by
+     * root and writable by root only, so for a non-root `user` a small init container
+     * (`writablePathsInitImage`) first opens them to every user of the task (mode 1777, like /tmp) and
+     * exits; the app starts only after it succeeded. Replaces the scratch volume: list "/tmp" too if
+     * the image writes there.
+     * @example ["/tmp"] for nginxinc/nginx-unprivileged; ["/var/cache/nginx", "/var/run"] for nginx as root
+     */
+    writablePaths?: string[];
+    /**
+     * The image of the init container that makes `writablePaths` writable for a non-root user (it
+     * needs `chmod`). @default WRITABLE_PATHS_INIT_IMAGE (busybox from ECR Public)
+     */
+    writablePathsInitImage?: string;
+    /**
+     * User the container runs as (`uid`, `uid:gid` or a name the image knows), e.g. the user an image's
+     * documentation names ("101" for nginxinc/nginx-unprivileged). Never root without `runAsRoot`.
+     * @default "1000:1000" ("0" with runAsRoot)
+     */
     user?: string;
+    /**
+     * Run the container as root, for an image that cannot run otherwise (it starts as root to bind a
+     * low port or to drop privileges itself). An explicit, named exception: the reason is tagged on
+     * the task definition and the plan reports it as an accepted exception to
+     * ecs-non-privileged-non-root, never as a pass.
+     * @example { reason: "the official nginx image starts as root and drops to its nginx user" }
+     */
+    runAsRoot?: SecurityExceptionArgs;
+    /**
+     * Keep the root filesystem writable, for an image that writes to paths you cannot list in
+     * `writablePaths`. Like `runAsRoot`, an explicit exception: tagged with its reason and reported as
+     * an accepted exception to ecs-readonly-root-filesystem. (`readonlyRootFilesystem: false` without
+     * a reason is allowed but shows in the plan as a violation.)
+     */
+    writableRootFilesystem?: SecurityExceptionArgs;
     /** Seconds ECS waits after SIGTERM before SIGKILL (Fargate: at most 120). @default 30 */
     stopTimeout?: number;
     /** Grant the task role what ECS Exec needs (SSM messages). @default false */
@@ -123,7 +171,47 @@ export function taskDefinitionProblems(args: FargateTaskDefinitionArgs): string[
         problems.push("readonlyRootFilesystem: true cannot be combined with enableExecuteCommand: the ECS Exec agent writes to the container's root filesystem (AWS ECS Exec considerations)");
     }
     if (args.family !== undefined && !/^[A-Za-z0-9_-]{1,255}$/.test(args.family)) problems.push(`family: got "${args.family}"; allowed: 1–255 letters, digits, hyphens and underscores`);
-    if (/^0(:|$)|^root(:|$)/.test(args.user ?? "1000:1000")) problems.push(`user: got "${args.user}"; containers never run as root`);
+    problems.push(...securityProblems(args));
+    problems.push(...writablePathsProblems(args));
+    return problems;
+}
+
+/** Problems with the user and the two exceptions (root, writable root filesystem). */
+function securityProblems(args: FargateTaskDefinitionArgs): string[] {
+    const problems: string[] = [];
+    if (args.user !== undefined && (typeof args.user !== "string" || !/^[A-Za-z0-9_.-]{1,64}(:[A-Za-z0-9_.-]{1,64})?$/.test(args.user))) {
+        problems.push(`user: got ${JSON.stringify(args.user)}; allowed: uid, uid:gid, user or user:group (ECS ContainerDefinition user)`);
+    } else if (args.runAsRoot === undefined && args.user !== undefined && isRootUser(args.user)) {
+        problems.push(`user: got "${args.user}"; containers never run as root unless runAsRoot: { reason } says why (the plan then shows it as an accepted exception)`);
+    } else if (args.runAsRoot !== undefined && args.user !== undefined && !isRootUser(args.user)) {
+        problems.push(`runAsRoot: given, but user is "${args.user}" (not root); drop runAsRoot to run as that user, or set user to "0"`);
+    }
+    for (const [key, exception] of [["runAsRoot", args.runAsRoot], ["writableRootFilesystem", args.writableRootFilesystem]] as const) {
+        const problem = exceptionReasonProblem(key, exception);
+        if (problem) problems.push(problem);
+    }
+    if (args.writableRootFilesystem !== undefined && args.readonlyRootFilesystem === true) {
+        problems.push("writableRootFilesystem: given, but readonlyRootFilesystem is true; keep one");
+    }
+    return problems;
+}
+
+/** Problems with `writablePaths` (absolute, normalised, distinct, not the root). */
+function writablePathsProblems(args: FargateTaskDefinitionArgs): string[] {
+    const problems: string[] = [];
+    if (args.writablePaths === undefined) return problems;
+    if (args.scratchPath !== undefined) problems.push(`scratchPath: got "${args.scratchPath}" with writablePaths; give one (list the scratch path in writablePaths)`);
+    if (!Array.isArray(args.writablePaths) || args.writablePaths.length === 0) {
+        problems.push("writablePaths: got an empty list; list at least one path, or omit it for a scratch volume at /tmp");
+        return problems;
+    }
+    const seen = new Set<string>();
+    args.writablePaths.forEach((p, i) => {
+        const normal = typeof p === "string" && /^(\/[^/\0]+)+$/.test(p) && !p.split("/").some((part) => part === "." || part === "..");
+        if (!normal) problems.push(`writablePaths[${i}]: got ${JSON.stringify(p)}; allowed: an absolute path without trailing "/", "." or ".." such as "/var/cache/nginx" (not "/")`);
+        else if (seen.has(p)) problems.push(`writablePaths[${i}]: "${p}" is listed twice`);
+        seen.add(p);
+    });
     return problems;
 }
 
@@ -151,8 +239,13 @@ export class FargateTaskDefinition extends pulumi.ComponentResource {
         const parent = { parent: this };
         const containerName = args.containerName ?? "app";
         const exec = args.enableExecuteCommand ?? false;
-        const readonlyRoot = args.readonlyRootFilesystem ?? !exec;
-        const scratchPath = args.scratchPath ?? "/tmp";
+        const readonlyRoot = args.writableRootFilesystem ? false : (args.readonlyRootFilesystem ?? !exec);
+        const user = args.user ?? (args.runAsRoot ? "0" : "1000:1000");
+        // Writable volumes: the scratch volume of our own images, or one per path an image writes to.
+        const writable = args.writablePaths
+            ? args.writablePaths.map((path, i) => ({ volume: `writable-${i}`, path }))
+            : [{ volume: "scratch", path: args.scratchPath ?? "/tmp" }];
+        const initVolumes = args.writablePaths !== undefined && !isRootUser(user);
         this.containerName = containerName;
         this.containerPort = args.port;
 
@@ -202,6 +295,20 @@ export class FargateTaskDefinition extends pulumi.ComponentResource {
 
         const sortedEntries = <T>(o: Record<string, T>) => Object.entries(o).sort(([a], [b]) => a.localeCompare(b));
         const hc = args.healthCheck;
+        const logConfiguration = (streamPrefix: string) => ({
+            logDriver: "awslogs",
+            // Fargate requires awslogs-group, awslogs-region and awslogs-stream-prefix
+            // (ECS developer guide, "Send Amazon ECS logs to CloudWatch").
+            options: {
+                "awslogs-group": this.logGroup.name,
+                "awslogs-region": region.region,
+                "awslogs-stream-prefix": streamPrefix,
+                // Never block the app on CloudWatch; buffer instead.
+                mode: "non-blocking",
+                "max-buffer-size": "25m",
+            },
+        });
+        const mountPoints = writable.map((w) => ({ sourceVolume: w.volume, containerPath: w.path, readOnly: false }));
         const container = {
             name: containerName,
             image: args.image,
@@ -211,19 +318,7 @@ export class FargateTaskDefinition extends pulumi.ComponentResource {
             portMappings: args.port ? [{ name: "http", containerPort: args.port, hostPort: args.port, protocol: "tcp", appProtocol: "http" }] : [],
             environment: sortedEntries(args.environment ?? {}).map(([n, value]) => ({ name: n, value })),
             secrets: sortedEntries(args.secrets ?? {}).map(([n, valueFrom]) => ({ name: n, valueFrom })),
-            logConfiguration: {
-                logDriver: "awslogs",
-                // Fargate requires awslogs-group, awslogs-region and awslogs-stream-prefix
-                // (ECS developer guide, "Send Amazon ECS logs to CloudWatch").
-                options: {
-                    "awslogs-group": this.logGroup.name,
-                    "awslogs-region": region.region,
-                    "awslogs-stream-prefix": args.logStreamPrefix ?? containerName,
-                    // Never block the app on CloudWatch; buffer instead.
-                    mode: "non-blocking",
-                    "max-buffer-size": "25m",
-                },
-            },
+            logConfiguration: logConfiguration(args.logStreamPrefix ?? containerName),
             ...(hc ? {
                 healthCheck: {
                     command: hc.command,
@@ -233,13 +328,36 @@ export class FargateTaskDefinition extends pulumi.ComponentResource {
                     startPeriod: hc.startPeriod ?? 10,
                 },
             } : {}),
-            user: args.user ?? "1000:1000",
+            user,
             readonlyRootFilesystem: readonlyRoot,
-            mountPoints: [{ sourceVolume: "scratch", containerPath: scratchPath, readOnly: false }],
+            mountPoints,
             // An init process reaps zombies and forwards signals to the app (needed by ECS Exec too).
             linuxParameters: { initProcessEnabled: true },
             stopTimeout: args.stopTimeout ?? 30,
+            // The app starts only once its writable paths are writable (ECS ContainerDependency:
+            // SUCCESS = the container exited 0; supported on Fargate platform 1.3.0 and later).
+            ...(initVolumes ? { dependsOn: [{ containerName: WRITABLE_PATHS_INIT_CONTAINER, condition: "SUCCESS" }] } : {}),
         };
+        // Fargate creates each bind-mount volume as a root-owned directory only root may write to (mode
+        // 755; aws/containers-roadmap#938), so a non-root app could not use it. This container runs as
+        // root with every Linux capability dropped (chmod of a directory root owns needs none), opens
+        // the volumes to the task's users like /tmp (1777: anyone may create, only the owner may
+        // delete) and exits; it is not essential and serves nothing.
+        const init = initVolumes ? {
+            name: WRITABLE_PATHS_INIT_CONTAINER,
+            image: args.writablePathsInitImage ?? WRITABLE_PATHS_INIT_IMAGE,
+            essential: false,
+            command: ["chmod", "1777", ...writable.map((w) => w.path)],
+            user: "0",
+            readonlyRootFilesystem: true,
+            mountPoints,
+            linuxParameters: { capabilities: { drop: ["ALL"] } },
+            logConfiguration: logConfiguration(args.logStreamPrefix ?? containerName),
+        } : undefined;
+        const exceptions: Record<string, string> = {};
+        if (args.runAsRoot) exceptions[exceptionTagKey(ExceptionRule.NonRoot)] = args.runAsRoot.reason;
+        if (args.writableRootFilesystem) exceptions[exceptionTagKey(ExceptionRule.ReadonlyRoot)] = args.writableRootFilesystem.reason;
+        const tags = Object.keys(exceptions).length > 0 ? { ...args.tags, ...exceptions } : args.tags;
 
         this.taskDefinition = new aws.ecs.TaskDefinition(`${name}`, {
             family: args.family ?? defaultFamily(name),
@@ -250,9 +368,9 @@ export class FargateTaskDefinition extends pulumi.ComponentResource {
             runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: args.cpuArchitecture ?? CpuArchitecture.X86_64 },
             executionRoleArn: this.executionRole.arn,
             taskRoleArn: this.taskRole.arn,
-            volumes: [{ name: "scratch" }],
-            containerDefinitions: pulumi.jsonStringify([container]),
-            tags: args.tags,
+            volumes: writable.map((w) => ({ name: w.volume })),
+            containerDefinitions: pulumi.jsonStringify(init ? [container, init] : [container]),
+            tags,
         }, parent);
 
         this.taskDefinitionArn = this.taskDefinition.arn;

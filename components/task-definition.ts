@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { FARGATE_MAX_STOP_TIMEOUT, HEALTH_CHECK_LIMITS, LOG_RETENTION_DAYS } from "./aws-limits";
 import { fargateSizeProblem } from "./fargate-sizes";
-import { assumeRolePolicy, ecsExecStatements, executionRoleStatements } from "./iam";
+import { assumeRolePolicy, ecrRepositoryArn, ecsExecStatements, executionRoleStatements } from "./iam";
 import { ExceptionRule, exceptionReasonProblem, exceptionTagKey, SecurityExceptionArgs } from "./exceptions";
 import { COMPONENT_NAME_PATTERN } from "./names";
 import { parseSecretArn, SECRET_ARN_FORMS } from "./secrets";
@@ -126,7 +126,10 @@ export interface FargateTaskDefinitionArgs {
     enableExecuteCommand?: boolean;
     /** The CPU architecture the image was built for. @default CpuArchitecture.X86_64 */
     cpuArchitecture?: CpuArchitecture;
-    /** The ECR repository the image is pulled from; the execution role may pull from exactly it. */
+    /**
+     * The ECR repository the image is pulled from; the execution role may pull from exactly it.
+     * @default the repository of `image` when it is a private ECR reference (`<account>.dkr.ecr.<region>.amazonaws.com/<repo>…`); none for public registries
+     */
     repositoryArn?: pulumi.Input<string>;
     /** Extra IAM statements for the task role (what the application itself may do). */
     taskRoleStatements?: pulumi.Input<pulumi.Input<Record<string, any>>[]>;
@@ -268,7 +271,8 @@ export class FargateTaskDefinition extends pulumi.ComponentResource {
             policy: pulumi.jsonStringify({
                 Version: "2012-10-17",
                 Statement: executionRoleStatements({
-                    repositoryArn: args.repositoryArn,
+                    // Given, or read from a private ECR image reference (none for public registries).
+                    repositoryArn: args.repositoryArn ?? pulumi.all([args.image, partition.partition]).apply(([image, p]) => ecrRepositoryArn(image, p)),
                     logGroupArn: this.logGroup.arn,
                     secretValueFroms: Object.values(args.secrets ?? {}),
                 }),

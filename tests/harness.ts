@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
+import { mockEnvironment, mockInvoke, mockResourceOutputs, physicalName } from "fargatekit/testing";
 import { nodeFor, UrnNode, urnOf } from "./urn-model";
 
 export const ACCOUNT = "123456789012";
@@ -57,89 +58,19 @@ const hasSecret = (v: any): boolean => !!v && typeof v === "object" && (SECRET_S
 
 const hex = (s: string, n: number) => createHash("sha256").update(s).digest("hex").slice(0, n);
 /** What Pulumi's auto-naming would make of a logical name (7 random characters in reality). */
-export const physicalName = (name: string) => `${name}-${hex(name, 7)}`;
+export { physicalName };
 
-function outputsFor(type: string, name: string, inputs: Record<string, any>): { id: string; state: Record<string, any> } {
-    const phys = inputs.name ?? physicalName(name);
-    const arn = (service: string, resource: string) => `arn:aws:${service}:${REGION}:${ACCOUNT}:${resource}`;
-    const base = { ...inputs };
-    switch (type) {
-        case "aws:ec2/vpc:Vpc": return { id: `vpc-${hex(name, 17)}`, state: { ...base, arn: arn("ec2", `vpc/vpc-${hex(name, 17)}`) } };
-        case "aws:ec2/subnet:Subnet": return { id: `subnet-${hex(name, 17)}`, state: base };
-        case "aws:ec2/securityGroup:SecurityGroup": return { id: `sg-${hex(name, 17)}`, state: { ...base, name: phys, arn: arn("ec2", `security-group/sg-${hex(name, 17)}`) } };
-        case "aws:ec2/internetGateway:InternetGateway": return { id: `igw-${hex(name, 17)}`, state: base };
-        case "aws:ec2/natGateway:NatGateway": return { id: `nat-${hex(name, 17)}`, state: base };
-        case "aws:ec2/eip:Eip": return { id: `eipalloc-${hex(name, 17)}`, state: { ...base, publicIp: "203.0.113.10" } };
-        case "aws:ec2/routeTable:RouteTable": return { id: `rtb-${hex(name, 17)}`, state: base };
-        case "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": return { id: `sg-${hex(name, 17)}`, state: { ...base, name: "default", arn: arn("ec2", `security-group/sg-${hex(name, 17)}`) } };
-        case "aws:ec2/flowLog:FlowLog": return { id: `fl-${hex(name, 17)}`, state: { ...base, arn: arn("ec2", `vpc-flow-log/fl-${hex(name, 17)}`) } };
-        case "aws:ec2/vpcEndpoint:VpcEndpoint": return { id: `vpce-${hex(name, 17)}`, state: { ...base, arn: arn("ec2", `vpc-endpoint/vpce-${hex(name, 17)}`) } };
-        case "aws:ecr/repository:Repository": return {
-            id: phys,
-            state: { ...base, name: phys, arn: arn("ecr", `repository/${phys}`), registryId: ACCOUNT, repositoryUrl: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/${phys}` },
-        };
-        case "docker:index/image:Image": {
-            const repo = String(inputs.imageName).replace(/:[^:/]+$/, "");
-            return { id: `${repo}@sha256:${hex(inputs.imageName, 64)}`, state: { ...base, repoDigest: `${repo}@sha256:${hex(inputs.imageName, 64)}` } };
-        }
-        case "aws:ecs/cluster:Cluster": return { id: arn("ecs", `cluster/${phys}`), state: { ...base, name: phys, arn: arn("ecs", `cluster/${phys}`) } };
-        case "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders": return { id: String(inputs.clusterName), state: base };
-        case "aws:ecs/taskDefinition:TaskDefinition": return {
-            id: inputs.family,
-            state: { ...base, arn: arn("ecs", `task-definition/${inputs.family}:1`), arnWithoutRevision: arn("ecs", `task-definition/${inputs.family}`), revision: 1 },
-        };
-        case "aws:ecs/service:Service": return { id: arn("ecs", `service/${phys}`), state: { ...base, name: phys } };
-        case "aws:iam/role:Role": return { id: phys, state: { ...base, name: phys, arn: `arn:aws:iam::${ACCOUNT}:role/${phys}` } };
-        case "aws:cloudwatch/logGroup:LogGroup": return { id: phys, state: { ...base, name: phys, arn: arn("logs", `log-group:${phys}`) } };
-        case "aws:lb/loadBalancer:LoadBalancer": {
-            const suffix = `app/${phys}/${hex(name, 16)}`;
-            return { id: arn("elasticloadbalancing", `loadbalancer/${suffix}`), state: { ...base, name: phys, arn: arn("elasticloadbalancing", `loadbalancer/${suffix}`), arnSuffix: suffix, dnsName: `${phys}-1234567890.${REGION}.elb.amazonaws.com`, zoneId: "Z35SXDOTRQ7X7K" } };
-        }
-        case "aws:lb/targetGroup:TargetGroup": {
-            const suffix = `targetgroup/${phys}/${hex(name, 16)}`;
-            return { id: arn("elasticloadbalancing", suffix), state: { ...base, name: phys, arn: arn("elasticloadbalancing", suffix), arnSuffix: suffix } };
-        }
-        case "aws:lb/listenerRule:ListenerRule": return { id: arn("elasticloadbalancing", `listener-rule/app/${hex(name, 8)}`), state: { ...base, arn: arn("elasticloadbalancing", `listener-rule/app/${hex(name, 8)}`) } };
-        case "aws:servicediscovery/httpNamespace:HttpNamespace": return { id: `ns-${hex(name, 16)}`, state: { ...base, arn: arn("servicediscovery", `namespace/ns-${hex(name, 16)}`) } };
-        case "aws:lb/listener:Listener": return { id: arn("elasticloadbalancing", `listener/app/${hex(name, 8)}`), state: { ...base, arn: arn("elasticloadbalancing", `listener/app/${hex(name, 8)}`) } };
-        case "aws:acm/certificate:Certificate": return {
-            id: arn("acm", `certificate/${hex(name, 8)}-aaaa-bbbb-cccc-${hex(name, 12)}`),
-            state: {
-                ...base,
-                arn: arn("acm", `certificate/${hex(name, 8)}-aaaa-bbbb-cccc-${hex(name, 12)}`),
-                domainValidationOptions: [{ domainName: inputs.domainName, resourceRecordName: `_${hex(name, 32)}.${inputs.domainName}.`, resourceRecordType: "CNAME", resourceRecordValue: `_${hex(name + "v", 32)}.acm-validations.aws.` }],
-            },
-        };
-        case "aws:acm/certificateValidation:CertificateValidation": return { id: String(inputs.certificateArn), state: base };
-        case "aws:route53/record:Record": return { id: `${inputs.zoneId}_${inputs.name}_${inputs.type}`, state: { ...base, fqdn: String(inputs.name).replace(/\.$/, "") } };
-        case "awsx:ec2:Vpc": return {
-            id: `${name}-id`,
-            state: { ...base, vpcId: `vpc-${hex(name, 17)}`, publicSubnetIds: [0, 1].map((i) => `subnet-pub${i}${hex(name, 10)}`), privateSubnetIds: [0, 1].map((i) => `subnet-prv${i}${hex(name, 10)}`) },
-        };
-        case "aws:s3/bucket:Bucket": return { id: phys, state: { ...base, bucket: phys, arn: `arn:aws:s3:::${phys}` } };
-        case "aws:sqs/queue:Queue": {
-            const url = `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/${phys}`;
-            return { id: url, state: { ...base, name: phys, arn: arn("sqs", phys), url } };
-        }
-        case "aws:scheduler/schedule:Schedule": {
-            const group = inputs.groupName ?? "default";
-            return { id: `${group}/${phys}`, state: { ...base, name: phys, groupName: group, arn: arn("scheduler", `schedule/${group}/${phys}`) } };
-        }
-        default: return { id: `${name}-id`, state: { ...base, arn: base.arn ?? arn(type.split(":")[1]?.split("/")[0] ?? "x", `${name}`) } };
-    }
-}
-
-function answerInvoke(token: string, args: Record<string, any>): Record<string, any> {
-    switch (token) {
-        case "aws:index/getAvailabilityZones:getAvailabilityZones": return { names: AZS, zoneIds: AZS.map((_, i) => `use1-az${i + 1}`), id: REGION };
-        case "aws:index/getCallerIdentity:getCallerIdentity": return { accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/ci`, userId: "AIDAEXAMPLE", id: ACCOUNT };
-        case "aws:index/getRegion:getRegion": return { name: REGION, region: REGION, id: REGION, endpoint: `ec2.${REGION}.amazonaws.com`, description: "US East (N. Virginia)" };
-        case "aws:index/getPartition:getPartition": return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws", reverseDnsPrefix: "com.amazonaws" };
-        case "aws:ecr/getAuthorizationToken:getAuthorizationToken": return { userName: "AWS", password: "mock-token", authorizationToken: "QVdTOm1vY2stdG9rZW4=", proxyEndpoint: `https://${args.registryId ?? ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com`, expiresAt: "2099-01-01T00:00:00Z", id: REGION };
-        case "aws:elb/getServiceAccount:getServiceAccount": return { arn: "arn:aws:iam::127311923021:root", id: "127311923021" };
-        default: throw new Error(`the mock harness does not answer invoke ${token}; add a realistic answer to tests/harness.ts`);
-    }
-}
+/** The one source of mock answers: the package's own testing module, as consumers use it. */
+const ENV = mockEnvironment({ accountId: ACCOUNT, region: REGION, availabilityZones: AZS });
+/** Resources of other packages some specs create (an awsx VPC to adopt). */
+const EXTRA_RESOURCES = {
+    "awsx:ec2:Vpc": (name: string, inputs: Record<string, any>) => ({
+        id: `${name}-id`,
+        state: { ...inputs, vpcId: `vpc-${hex(name, 17)}`, publicSubnetIds: [0, 1].map((i) => `subnet-pub${i}${hex(name, 10)}`), privateSubnetIds: [0, 1].map((i) => `subnet-prv${i}${hex(name, 10)}`) },
+    }),
+};
+const outputsFor = (type: string, name: string, inputs: Record<string, any>) => mockResourceOutputs(type, name, inputs, ENV, EXTRA_RESOURCES);
+const answerInvoke = (token: string, args: Record<string, any>) => mockInvoke(token, args, ENV);
 
 /** Reads a stack file's config section into `{ "<project>:<key>": value }`. */
 export function readStackConfig(stack: string): Record<string, unknown> {

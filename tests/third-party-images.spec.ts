@@ -76,6 +76,18 @@ describe("third-party images: FargateTaskDefinition", () => {
         assert.deepEqual(bare.security.findings.map((f) => f.rule), ["ecs-readonly-root-filesystem"], "an unexplained relaxation is reported");
     });
 
+    it("the execution role may pull exactly the private ECR repository the image names, and needs nothing for a public image", async () => {
+        const statementsOf = async (image: string) => {
+            const { g } = await taskDefinition({ ...base, image });
+            return JSON.parse(g.ofType("aws:iam/rolePolicy:RolePolicy").find((p) => p.name === "site-exec")!.inputs.policy).Statement as any[];
+        };
+        const ecr = await statementsOf("210987654321.dkr.ecr.eu-west-1.amazonaws.com/shop/web@sha256:" + "b".repeat(64));
+        assert.deepEqual(ecr.find((x) => x.Sid === "PullImage").Resource, ["arn:aws:ecr:eu-west-1:210987654321:repository/shop/web"]);
+        assert.ok(ecr.some((x) => x.Sid === "EcrToken"));
+        const pub = await statementsOf(NGINX);
+        assert.deepEqual(pub.map((x) => x.Sid), ["WriteLogs"], "ECR Public and Docker Hub images are pulled anonymously");
+    });
+
     it("refuses root without runAsRoot, contradictions, bad reasons and bad paths, all at once", () => {
         assert.throws(() => new FargateTaskDefinition("site", { ...base, user: "0:0", writablePaths: ["tmp", "/", "/a/../b", "/x/", "/c", "/c"], scratchPath: "/scratch" }), (e: Error) => [
             'user: got "0:0"; containers never run as root unless runAsRoot: { reason }',

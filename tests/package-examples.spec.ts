@@ -81,6 +81,12 @@ describe("the recipes in components/examples, installed from the packed package"
             assert.match(readFileSync(path.join(examplesDir, name, "Pulumi.yaml"), "utf8"), new RegExp(`^name: ${name}\\ndescription: .+\\nruntime: nodejs\\n`));
             lines[name] = codeLines(readFileSync(path.join(examplesDir, name, "index.ts"), "utf8"));
         }
+        // The package README quotes each recipe as it is, so what people copy is what was tested.
+        const readme = readFileSync(path.join(componentsDir, "README.md"), "utf8");
+        for (const name of EXAMPLES) {
+            const code = readFileSync(path.join(examplesDir, name, "index.ts"), "utf8").trimEnd();
+            assert.ok(readme.includes(`\`\`\`ts\n${code}\n\`\`\``), `components/README.md quotes examples/${name}/index.ts verbatim`);
+        }
     });
 
     it("each package.json names what its program imports and what the package needs, at ranges the installed versions satisfy", () => {

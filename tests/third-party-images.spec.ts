@@ -9,7 +9,9 @@ import {
 } from "fargatekit";
 import { evaluate, toPlanResources } from "../policy/adapter";
 import { rules } from "../policy/rules";
+import { healthCheckProblems, imagePullProblems, imageRunProblems, publicReachProblems } from "./graph-rules";
 import { Graph, runComponents } from "./harness";
+import { publicImageFacts } from "./image-facts";
 
 const NGINX = "public.ecr.aws/nginx/nginx-unprivileged:1.28-alpine";
 const base: FargateTaskDefinitionArgs = { image: NGINX, cpu: 256, memory: 512, port: 8080 };
@@ -117,6 +119,32 @@ describe("third-party images: FargateTaskDefinition", () => {
         assert.deepEqual([app.name, app.user, init.name], ["app", "101", WRITABLE_PATHS_INIT_CONTAINER]);
         assert.equal(g.one("aws:lb/targetGroup:TargetGroup").inputs.healthCheck.path, "/");
         assert.deepEqual(g.one("aws:ecs/service:Service").inputs.loadBalancers.map((l: any) => [l.containerName, l.containerPort]), [["app", 8080]], "the load balancer targets the app, not the setup container");
+    });
+});
+
+describe("the existing-image recipe's commented variant: the official nginx image as root", () => {
+    it("passes the graph rules (root, port 80, /var/cache/nginx and /var/run writable) with root as an accepted exception", async () => {
+        const reason = "the official nginx image starts as root and drops to its nginx user";
+        const run = await runComponents(() => {
+            const network = new Network("net");
+            const lb = new LoadBalancer("lb", { network });
+            new Service("web", {
+                cluster: new Cluster("apps"), network,
+                route: { loadBalancer: lb, priority: 100, healthCheck: { path: "/" } },
+                task: { image: "public.ecr.aws/nginx/nginx:1.28-alpine", cpu: 256, memory: 512, port: 80, runAsRoot: { reason }, writablePaths: ["/var/cache/nginx", "/var/run"] },
+            });
+        });
+        const g = run.resources;
+        for (const problems of [imagePullProblems(g), healthCheckProblems(g, publicImageFacts), publicReachProblems(g), imageRunProblems(g, publicImageFacts)]) assert.deepEqual(problems, []);
+        const { findings, exceptions } = await evaluate(toPlanResources(g));
+        assert.deepEqual(findings.filter((f) => f.enforcementLevel === "mandatory"), []);
+        assert.deepEqual(exceptions.map((x) => [x.rule, x.reason.endsWith(reason)]), [["ecs-non-privileged-non-root", true]]);
+        // Without runAsRoot it would run as uid 1000, which the image cannot (the rules say so before AWS does).
+        const asUser = await runComponents(() => {
+            const network = new Network("net");
+            new Service("web", { cluster: new Cluster("apps"), network, route: { loadBalancer: new LoadBalancer("lb", { network }), priority: 100, healthCheck: { path: "/" } }, task: { image: "public.ecr.aws/nginx/nginx:1.28-alpine", cpu: 256, memory: 512, port: 80 } });
+        });
+        assert.match(imageRunProblems(asUser.resources, publicImageFacts).join("\n"), /the image needs root, but runs as 1000:1000[\s\S]*writes \/var\/cache\/nginx, but the root is read-only/);
     });
 });
 

@@ -1,5 +1,5 @@
-// Two services behind one load balancer's reach: a public one that calls an internal one by name through
-// ECS Service Connect (http://api:8080), in one cluster and network.
+// A public service that calls an internal one by name through ECS Service Connect (http://api:8080):
+// one network, one cluster, one load balancer.
 import { Cluster, Exposure, LoadBalancer, Network, Service } from "fargatekit";
 
 const network = new Network("net");

@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { FARGATE_MAX_STOP_TIMEOUT, HEALTH_CHECK_LIMITS, LOG_RETENTION_DAYS } from "./aws-limits";
 import { fargateSizeProblem } from "./fargate-sizes";
 import { assumeRolePolicy, ecrRepositoryArn, ecsExecStatements, executionRoleStatements } from "./iam";
-import { ExceptionRule, exceptionReasonProblem, exceptionTagKey, SecurityExceptionArgs } from "./exceptions";
+import { containerSecurityProblems, isRootUser, writableLayout, WRITABLE_PATHS_INIT_CONTAINER, WRITABLE_PATHS_INIT_IMAGE } from "./container-security";
+import { SecurityExceptionArgs } from "./exceptions";
 import { COMPONENT_NAME_PATTERN } from "./names";
 import { parseSecretArn, SECRET_ARN_FORMS } from "./secrets";
 import { checkInteger } from "./validate";
@@ -16,15 +17,7 @@ export enum CpuArchitecture {
 
 export { FARGATE_MAX_STOP_TIMEOUT, HEALTH_CHECK_LIMITS, LOG_RETENTION_DAYS };
 
-/**
- * The image of the init container that makes `writablePaths` writable for a non-root user: busybox,
- * a Docker Official Image, from ECR Public (no Docker Hub pull limits, no credentials needed).
- */
-export const WRITABLE_PATHS_INIT_IMAGE = "public.ecr.aws/docker/library/busybox:1.37";
-/** The init container's name (the app's container waits for it to exit 0). */
-export const WRITABLE_PATHS_INIT_CONTAINER = "writable-paths";
-/** True for a `user` value that is root (uid 0 or the name root, with or without a group). */
-export const isRootUser = (user: string) => /^(0|root)(:|$)/.test(user);
+export { WRITABLE_PATHS_INIT_IMAGE, WRITABLE_PATHS_INIT_CONTAINER, isRootUser };
 
 /** Container health check run by ECS inside the container. Ranges: ECS API reference, `HealthCheck`. */
 export interface ContainerHealthCheck {
@@ -174,47 +167,7 @@ export function taskDefinitionProblems(args: FargateTaskDefinitionArgs): string[
         problems.push("readonlyRootFilesystem: true cannot be combined with enableExecuteCommand: the ECS Exec agent writes to the container's root filesystem (AWS ECS Exec considerations)");
     }
     if (args.family !== undefined && !/^[A-Za-z0-9_-]{1,255}$/.test(args.family)) problems.push(`family: got "${args.family}"; allowed: 1–255 letters, digits, hyphens and underscores`);
-    problems.push(...securityProblems(args));
-    problems.push(...writablePathsProblems(args));
-    return problems;
-}
-
-/** Problems with the user and the two exceptions (root, writable root filesystem). */
-function securityProblems(args: FargateTaskDefinitionArgs): string[] {
-    const problems: string[] = [];
-    if (args.user !== undefined && (typeof args.user !== "string" || !/^[A-Za-z0-9_.-]{1,64}(:[A-Za-z0-9_.-]{1,64})?$/.test(args.user))) {
-        problems.push(`user: got ${JSON.stringify(args.user)}; allowed: uid, uid:gid, user or user:group (ECS ContainerDefinition user)`);
-    } else if (args.runAsRoot === undefined && args.user !== undefined && isRootUser(args.user)) {
-        problems.push(`user: got "${args.user}"; containers never run as root unless runAsRoot: { reason } says why (the plan then shows it as an accepted exception)`);
-    } else if (args.runAsRoot !== undefined && args.user !== undefined && !isRootUser(args.user)) {
-        problems.push(`runAsRoot: given, but user is "${args.user}" (not root); drop runAsRoot to run as that user, or set user to "0"`);
-    }
-    for (const [key, exception] of [["runAsRoot", args.runAsRoot], ["writableRootFilesystem", args.writableRootFilesystem]] as const) {
-        const problem = exceptionReasonProblem(key, exception);
-        if (problem) problems.push(problem);
-    }
-    if (args.writableRootFilesystem !== undefined && args.readonlyRootFilesystem === true) {
-        problems.push("writableRootFilesystem: given, but readonlyRootFilesystem is true; keep one");
-    }
-    return problems;
-}
-
-/** Problems with `writablePaths` (absolute, normalised, distinct, not the root). */
-function writablePathsProblems(args: FargateTaskDefinitionArgs): string[] {
-    const problems: string[] = [];
-    if (args.writablePaths === undefined) return problems;
-    if (args.scratchPath !== undefined) problems.push(`scratchPath: got "${args.scratchPath}" with writablePaths; give one (list the scratch path in writablePaths)`);
-    if (!Array.isArray(args.writablePaths) || args.writablePaths.length === 0) {
-        problems.push("writablePaths: got an empty list; list at least one path, or omit it for a scratch volume at /tmp");
-        return problems;
-    }
-    const seen = new Set<string>();
-    args.writablePaths.forEach((p, i) => {
-        const normal = typeof p === "string" && /^(\/[^/\0]+)+$/.test(p) && !p.split("/").some((part) => part === "." || part === "..");
-        if (!normal) problems.push(`writablePaths[${i}]: got ${JSON.stringify(p)}; allowed: an absolute path without trailing "/", "." or ".." such as "/var/cache/nginx" (not "/")`);
-        else if (seen.has(p)) problems.push(`writablePaths[${i}]: "${p}" is listed twice`);
-        seen.add(p);
-    });
+    problems.push(...containerSecurityProblems(args));
     return problems;
 }
 
@@ -244,11 +197,7 @@ export class FargateTaskDefinition extends pulumi.ComponentResource {
         const exec = args.enableExecuteCommand ?? false;
         const readonlyRoot = args.writableRootFilesystem ? false : (args.readonlyRootFilesystem ?? !exec);
         const user = args.user ?? (args.runAsRoot ? "0" : "1000:1000");
-        // Writable volumes: the scratch volume of our own images, or one per path an image writes to.
-        const writable = args.writablePaths
-            ? args.writablePaths.map((path, i) => ({ volume: `writable-${i}`, path }))
-            : [{ volume: "scratch", path: args.scratchPath ?? "/tmp" }];
-        const initVolumes = args.writablePaths !== undefined && !isRootUser(user);
+        const layout = writableLayout(args, user);
         this.containerName = containerName;
         this.containerPort = args.port;
 
@@ -312,7 +261,7 @@ export class FargateTaskDefinition extends pulumi.ComponentResource {
                 "max-buffer-size": "25m",
             },
         });
-        const mountPoints = writable.map((w) => ({ sourceVolume: w.volume, containerPath: w.path, readOnly: false }));
+
         const container = {
             name: containerName,
             image: args.image,
@@ -334,34 +283,14 @@ export class FargateTaskDefinition extends pulumi.ComponentResource {
             } : {}),
             user,
             readonlyRootFilesystem: readonlyRoot,
-            mountPoints,
+            mountPoints: layout.mountPoints,
             // An init process reaps zombies and forwards signals to the app (needed by ECS Exec too).
             linuxParameters: { initProcessEnabled: true },
             stopTimeout: args.stopTimeout ?? 30,
-            // The app starts only once its writable paths are writable (ECS ContainerDependency:
-            // SUCCESS = the container exited 0; supported on Fargate platform 1.3.0 and later).
-            ...(initVolumes ? { dependsOn: [{ containerName: WRITABLE_PATHS_INIT_CONTAINER, condition: "SUCCESS" }] } : {}),
+            ...(layout.dependsOn ? { dependsOn: layout.dependsOn } : {}),
         };
-        // Fargate creates each bind-mount volume as a root-owned directory only root may write to (mode
-        // 755; aws/containers-roadmap#938), so a non-root app could not use it. This container runs as
-        // root with every Linux capability dropped (chmod of a directory root owns needs none), opens
-        // the volumes to the task's users like /tmp (1777: anyone may create, only the owner may
-        // delete) and exits; it is not essential and serves nothing.
-        const init = initVolumes ? {
-            name: WRITABLE_PATHS_INIT_CONTAINER,
-            image: args.writablePathsInitImage ?? WRITABLE_PATHS_INIT_IMAGE,
-            essential: false,
-            command: ["chmod", "1777", ...writable.map((w) => w.path)],
-            user: "0",
-            readonlyRootFilesystem: true,
-            mountPoints,
-            linuxParameters: { capabilities: { drop: ["ALL"] } },
-            logConfiguration: logConfiguration(args.logStreamPrefix ?? containerName),
-        } : undefined;
-        const exceptions: Record<string, string> = {};
-        if (args.runAsRoot) exceptions[exceptionTagKey(ExceptionRule.NonRoot)] = args.runAsRoot.reason;
-        if (args.writableRootFilesystem) exceptions[exceptionTagKey(ExceptionRule.ReadonlyRoot)] = args.writableRootFilesystem.reason;
-        const tags = Object.keys(exceptions).length > 0 ? { ...args.tags, ...exceptions } : args.tags;
+        const init = layout.setupContainer?.(logConfiguration(args.logStreamPrefix ?? containerName));
+        const tags = Object.keys(layout.exceptionTags).length > 0 ? { ...args.tags, ...layout.exceptionTags } : args.tags;
 
         this.taskDefinition = new aws.ecs.TaskDefinition(`${name}`, {
             family: args.family ?? defaultFamily(name),
@@ -372,7 +301,7 @@ export class FargateTaskDefinition extends pulumi.ComponentResource {
             runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: args.cpuArchitecture ?? CpuArchitecture.X86_64 },
             executionRoleArn: this.executionRole.arn,
             taskRoleArn: this.taskRole.arn,
-            volumes: writable.map((w) => ({ name: w.volume })),
+            volumes: layout.volumes,
             containerDefinitions: pulumi.jsonStringify(init ? [container, init] : [container]),
             tags,
         }, parent);

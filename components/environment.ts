@@ -9,6 +9,7 @@ import { alertsNamePrefix, environmentAlertsProblems, serviceThresholds } from "
 import { environmentProblems, servicesInCallOrder } from "./environment-rules";
 import { cpuArchitectureOf, Image, ImagePlatform } from "./image";
 import { legacyWebServiceAliases, LEGACY_WEB_SERVICE_TYPE } from "./legacy-urns";
+import { ecrRepositoryArn } from "./iam";
 import { HttpsArgs, LoadBalancer, TargetHealthCheckArgs } from "./load-balancer";
 import { FlowLogsArgs } from "./flow-log-policies";
 import { Network, NatGateways } from "./network";
@@ -233,11 +234,7 @@ export interface EnvironmentArgs {
     tags?: Record<string, string>;
 }
 
-/** The ECR repository ARN of an image reference in ECR; undefined for other registries. */
-export function ecrRepositoryArn(ref: string, partition = "aws"): string | undefined {
-    const m = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([^:@]+)/.exec(ref);
-    return m ? `arn:${partition}:ecr:${m[2]}:${m[1]}:repository/${m[3]}` : undefined;
-}
+export { ecrRepositoryArn };
 
 /** What `APP_VERSION` says of a prebuilt reference: its tag, else the digest's first 12 hex. */
 export function versionOfRef(ref: string): string {

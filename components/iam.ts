@@ -13,39 +13,40 @@ export function assumeRolePolicy(service: string, condition?: Record<string, Rec
 }
 
 /**
- * What an ECS task execution role needs, and no more: pull from one repository, write to one log
- * group, read exactly the injected secrets and decrypt them with exactly their customer-managed keys. (The managed AmazonECSTaskExecutionRolePolicy grants
- * ecr:* pulls and logs:* writes on every resource; this narrows both.)
- * Source: ECS developer guide, "Amazon ECS task execution IAM role".
+ * The ARN of the private ECR repository an image reference points into
+ * (`<account>.dkr.ecr.<region>.amazonaws.com[.cn]/<repo>[:tag|@digest]`); undefined for any other
+ * registry (ECR Public, Docker Hub, …), whose public images need no IAM permission to pull.
+ */
+export function ecrRepositoryArn(ref: string, partition = "aws"): string | undefined {
+    const m = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([^:@]+)/.exec(ref);
+    return m ? `arn:${partition}:ecr:${m[2]}:${m[1]}:repository/${m[3]}` : undefined;
+}
+
+/**
+ * What an ECS task execution role needs, and no more: pull from one repository (when the image is
+ * in private ECR), write to one log group, read exactly the injected secrets and decrypt them with
+ * exactly their customer-managed keys. (The managed
+ * AmazonECSTaskExecutionRolePolicy grants ecr:* pulls and logs:* writes on every resource; this
+ * narrows both.) Source: ECS developer guide, "Amazon ECS task execution IAM role".
  */
 export function executionRoleStatements(args: {
-    repositoryArn?: pulumi.Input<string>;
+    repositoryArn?: pulumi.Input<string | undefined>;
     logGroupArn: pulumi.Input<string>;
     secretValueFroms: readonly string[];
     /** Customer-managed KMS keys of those secrets (kms:Decrypt on exactly these). */
     secretsKmsKeyArns?: readonly string[];
-}): pulumi.Input<object>[] {
-    const statements: pulumi.Input<object>[] = [];
-    if (args.repositoryArn !== undefined) {
-        // GetAuthorizationToken has no resource-level permissions: "*" is the only resource it accepts
-        // (Service Authorization Reference, Amazon ECR actions).
-        statements.push({ Sid: "EcrToken", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" });
-        statements.push({
-            Sid: "PullImage",
-            Effect: "Allow",
-            Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
-            Resource: [args.repositoryArn],
-        });
-    }
-    statements.push({
-        Sid: "WriteLogs",
-        Effect: "Allow",
-        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-        Resource: [pulumi.interpolate`${args.logGroupArn}:log-stream:*`],
-    });
-    statements.push(...secretReadStatements(args.secretValueFroms));
-    statements.push(...kmsDecryptStatements(args.secretsKmsKeyArns, args.secretValueFroms));
-    return statements;
+}): pulumi.Output<object[]> {
+    const secrets = [...secretReadStatements(args.secretValueFroms), ...kmsDecryptStatements(args.secretsKmsKeyArns, args.secretValueFroms)];
+    return pulumi.all([args.repositoryArn, args.logGroupArn]).apply(([repositoryArn, logGroupArn]) => [
+        ...(repositoryArn !== undefined ? [
+            // GetAuthorizationToken has no resource-level permissions: "*" is the only resource it accepts
+            // (Service Authorization Reference, Amazon ECR actions).
+            { Sid: "EcrToken", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" },
+            { Sid: "PullImage", Effect: "Allow", Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], Resource: [repositoryArn] },
+        ] : []),
+        { Sid: "WriteLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [`${logGroupArn}:log-stream:*`] },
+        ...secrets,
+    ]);
 }
 
 /**

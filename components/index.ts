@@ -31,7 +31,11 @@ export { Cluster, ClusterArgs, ClusterRef, ContainerInsights } from "./cluster";
 export {
     FargateTaskDefinition, FargateTaskDefinitionArgs, ContainerHealthCheck, CpuArchitecture, LOG_RETENTION_DAYS,
     HEALTH_CHECK_LIMITS, FARGATE_MAX_STOP_TIMEOUT, taskDefinitionProblems, defaultFamily,
+    WRITABLE_PATHS_INIT_IMAGE, WRITABLE_PATHS_INIT_CONTAINER, isRootUser,
 } from "./task-definition";
+export {
+    SecurityExceptionArgs, ExceptionRule, EXCEPTION_TAG_PREFIX, TAG_VALUE_PATTERN, exceptionTagKey, exceptionReason, exceptionReasonProblem,
+} from "./exceptions";
 export { CapacityMode, capacityProviderStrategy, runTaskStrategy } from "./capacity";
 export {
     Service, ServiceArgs, ServiceAlarmsArgs, Exposure, PublicRouteArgs, InternalServiceRef, serviceProblems, exposureOf, urlVariable, SERVICE_CONNECT_PORT_NAME,

@@ -50,6 +50,11 @@ export interface LoadBalancerNetworkRef {
     vpcId: pulumi.Input<string>;
     /** Public subnets (routed to an internet gateway), in at least two AZs. */
     publicSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * How many AZs the public subnets span, when known before deployment (a `Network` says): fewer
+     * than 2 is refused, since an Application Load Balancer needs subnets in at least two AZs.
+     */
+    azCount?: number;
 }
 
 /** The Fixed 404 every unmatched request gets (a listener needs a default action). */
@@ -97,6 +102,12 @@ export interface LoadBalancerRef {
 /** Every problem with a LoadBalancer's arguments (empty when valid). */
 export function loadBalancerProblems(args: LoadBalancerArgs): string[] {
     const problems: string[] = [];
+    // ELB user guide, "Availability Zones for your Application Load Balancer": an ALB needs subnets
+    // from at least two Availability Zones (CreateLoadBalancer is refused otherwise).
+    const azCount = args.network?.azCount;
+    if (azCount !== undefined && azCount < 2) {
+        problems.push(`network.azCount: got ${azCount}; allowed: 2 or more — an Application Load Balancer needs public subnets in at least two AZs (create the Network with azCount ≥ 2)`);
+    }
     checkInteger(problems, "idleTimeout", args.idleTimeout, 1, 4000);
     checkInteger(problems, "accessLogsExpireDays", args.accessLogsExpireDays, 1, 3650);
     if (args.alarms) problems.push(...thresholdsProblems("alarms", { loadBalancerErrors: args.alarms.loadBalancerErrors }));

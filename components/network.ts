@@ -27,6 +27,11 @@ export interface ExistingVpcArgs {
     privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
     /** Whether (and how) the private subnets reach the internet through NAT. @default NatGateways.PerAz */
     natMode?: NatGateways;
+    /**
+     * How many availability zones the public subnets span, when known: a `LoadBalancer` on this
+     * network refuses fewer than 2. Unknown (unchecked) when omitted.
+     */
+    azCount?: number;
 }
 
 export interface NetworkArgs {
@@ -97,6 +102,11 @@ export class Network extends pulumi.ComponentResource {
     public readonly natGateways: aws.ec2.NatGateway[] = [];
     /** The NAT strategy: services and jobs place their tasks by it (public subnets with a public IP without NAT). */
     public readonly natMode: NatGateways;
+    /**
+     * How many AZs the subnets span (a plain number, known before deployment): a `LoadBalancer`
+     * refuses a network of fewer than 2. For an adopted VPC, `existing.azCount` (undefined if not given).
+     */
+    public readonly azCount?: number;
     /** The VPC's flow log (undefined when disabled or adopted). */
     public readonly flowLog?: aws.ec2.FlowLog;
     /** The flow log's log group (destination CloudWatchLogs) or bucket (destination S3). */
@@ -118,6 +128,7 @@ export class Network extends pulumi.ComponentResource {
         const problems: string[] = [];
         if (!COMPONENT_NAME_PATTERN.test(name)) problems.push(`name "${name}" must be lowercase letters, digits and hyphens`);
         checkInteger(problems, "azCount", azCount, 1, 8);
+        checkInteger(problems, "existing.azCount", args.existing?.azCount, 1, 32);
         checkEnum(problems, "natGateways", nat, NatGateways);
         problems.push(...flowLogsProblems(args.flowLogs));
         let plan: ReturnType<typeof planSubnets> | undefined;
@@ -130,6 +141,7 @@ export class Network extends pulumi.ComponentResource {
         }
         if (problems.length > 0) throw new Error(`Network "${name}": ${problems.join("; ")}`);
         this.natMode = args.existing ? (args.existing.natMode ?? NatGateways.PerAz) : nat;
+        this.azCount = args.existing ? args.existing.azCount : azCount;
 
         if (args.existing) {
             this.vpcId = pulumi.output(args.existing.vpcId);

@@ -2,7 +2,9 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { FARGATE_MAX_STOP_TIMEOUT, HEALTH_CHECK_LIMITS, LOG_RETENTION_DAYS } from "./aws-limits";
 import { fargateSizeProblem } from "./fargate-sizes";
-import { assumeRolePolicy, ecsExecStatements, executionRoleStatements } from "./iam";
+import { assumeRolePolicy, ecrRepositoryArn, ecsExecStatements, executionRoleStatements } from "./iam";
+import { containerSecurityProblems, isRootUser, writableLayout, WRITABLE_PATHS_INIT_CONTAINER, WRITABLE_PATHS_INIT_IMAGE } from "./container-security";
+import { SecurityExceptionArgs } from "./exceptions";
 import { COMPONENT_NAME_PATTERN } from "./names";
 import { kmsKeyProblems, parseSecretArn, SECRET_ARN_FORMS } from "./secrets";
 import { checkInteger } from "./validate";
@@ -14,6 +16,8 @@ export enum CpuArchitecture {
 }
 
 export { FARGATE_MAX_STOP_TIMEOUT, HEALTH_CHECK_LIMITS, LOG_RETENTION_DAYS };
+
+export { WRITABLE_PATHS_INIT_IMAGE, WRITABLE_PATHS_INIT_CONTAINER, isRootUser };
 
 /** Container health check run by ECS inside the container. Ranges: ECS API reference, `HealthCheck`. */
 export interface ContainerHealthCheck {
@@ -71,22 +75,62 @@ export interface FargateTaskDefinitionArgs {
     /** Container health check; none when omitted. */
     healthCheck?: ContainerHealthCheck;
     /**
-     * Read-only root filesystem; a writable scratch volume is mounted at `scratchPath`.
-     * Must be false when `enableExecuteCommand` is on: the SSM agent behind ECS Exec writes to the root filesystem.
-     * @default true (false when enableExecuteCommand)
+     * Read-only root filesystem; writable volumes are mounted at `scratchPath` (our own images) or at
+     * each of `writablePaths`. Must be false when `enableExecuteCommand` is on: the SSM agent behind
+     * ECS Exec writes to the root filesystem. To make it writable for an image, prefer
+     * `writableRootFilesystem: { reason }`, which the plan reports as an accepted exception.
+     * @default true (false when enableExecuteCommand or writableRootFilesystem)
      */
     readonlyRootFilesystem?: boolean;
-    /** Where the writable scratch volume is mounted. @default "/tmp" */
+    /** Where the writable scratch volume is mounted (when `writablePaths` is not given). @default "/tmp" */
     scratchPath?: string;
-    /** User (uid:gid) the container runs as; never root. @default "1000:1000" */
+    /**
+     * The paths the image writes to, as its documentation lists them (for an image you did not build):
+     * each gets an empty volume of its own in the task's ephemeral storage (a bind mount, gone when
+     * the task stops), so the root filesystem stays read-only. Fargate creates such a volume owned by
+     * root and writable by root only, so for a non-root `user` a small init container
+     * (`writablePathsInitImage`) first opens them to every user of the task (mode 1777, like /tmp) and
+     * exits; the app starts only after it succeeded. Replaces the scratch volume: list "/tmp" too if
+     * the image writes there.
+     * @example ["/tmp"] for nginxinc/nginx-unprivileged; ["/var/cache/nginx", "/var/run"] for nginx as root
+     */
+    writablePaths?: string[];
+    /**
+     * The image of the init container that makes `writablePaths` writable for a non-root user (it
+     * needs `chmod`). @default WRITABLE_PATHS_INIT_IMAGE (busybox from ECR Public)
+     */
+    writablePathsInitImage?: string;
+    /**
+     * User the container runs as (`uid`, `uid:gid` or a name the image knows), e.g. the user an image's
+     * documentation names ("101" for nginxinc/nginx-unprivileged). Never root without `runAsRoot`.
+     * @default "1000:1000" ("0" with runAsRoot)
+     */
     user?: string;
+    /**
+     * Run the container as root, for an image that cannot run otherwise (it starts as root to bind a
+     * low port or to drop privileges itself). An explicit, named exception: the reason is tagged on
+     * the task definition and the plan reports it as an accepted exception to
+     * ecs-non-privileged-non-root, never as a pass.
+     * @example { reason: "the official nginx image starts as root and drops to its nginx user" }
+     */
+    runAsRoot?: SecurityExceptionArgs;
+    /**
+     * Keep the root filesystem writable, for an image that writes to paths you cannot list in
+     * `writablePaths`. Like `runAsRoot`, an explicit exception: tagged with its reason and reported as
+     * an accepted exception to ecs-readonly-root-filesystem. (`readonlyRootFilesystem: false` without
+     * a reason is allowed but shows in the plan as a violation.)
+     */
+    writableRootFilesystem?: SecurityExceptionArgs;
     /** Seconds ECS waits after SIGTERM before SIGKILL (Fargate: at most 120). @default 30 */
     stopTimeout?: number;
     /** Grant the task role what ECS Exec needs (SSM messages). @default false */
     enableExecuteCommand?: boolean;
     /** The CPU architecture the image was built for. @default CpuArchitecture.X86_64 */
     cpuArchitecture?: CpuArchitecture;
-    /** The ECR repository the image is pulled from; the execution role may pull from exactly it. */
+    /**
+     * The ECR repository the image is pulled from; the execution role may pull from exactly it.
+     * @default the repository of `image` when it is a private ECR reference (`<account>.dkr.ecr.<region>.amazonaws.com/<repo>…`); none for public registries
+     */
     repositoryArn?: pulumi.Input<string>;
     /** Extra IAM statements for the task role (what the application itself may do). */
     taskRoleStatements?: pulumi.Input<pulumi.Input<Record<string, any>>[]>;
@@ -132,7 +176,7 @@ export function taskDefinitionProblems(args: FargateTaskDefinitionArgs): string[
         problems.push("readonlyRootFilesystem: true cannot be combined with enableExecuteCommand: the ECS Exec agent writes to the container's root filesystem (AWS ECS Exec considerations)");
     }
     if (args.family !== undefined && !/^[A-Za-z0-9_-]{1,255}$/.test(args.family)) problems.push(`family: got "${args.family}"; allowed: 1–255 letters, digits, hyphens and underscores`);
-    if (/^0(:|$)|^root(:|$)/.test(args.user ?? "1000:1000")) problems.push(`user: got "${args.user}"; containers never run as root`);
+    problems.push(...containerSecurityProblems(args));
     return problems;
 }
 
@@ -160,8 +204,9 @@ export class FargateTaskDefinition extends pulumi.ComponentResource {
         const parent = { parent: this };
         const containerName = args.containerName ?? "app";
         const exec = args.enableExecuteCommand ?? false;
-        const readonlyRoot = args.readonlyRootFilesystem ?? !exec;
-        const scratchPath = args.scratchPath ?? "/tmp";
+        const readonlyRoot = args.writableRootFilesystem ? false : (args.readonlyRootFilesystem ?? !exec);
+        const user = args.user ?? (args.runAsRoot ? "0" : "1000:1000");
+        const layout = writableLayout(args, user);
         this.containerName = containerName;
         this.containerPort = args.port;
 
@@ -184,7 +229,8 @@ export class FargateTaskDefinition extends pulumi.ComponentResource {
             policy: pulumi.jsonStringify({
                 Version: "2012-10-17",
                 Statement: executionRoleStatements({
-                    repositoryArn: args.repositoryArn,
+                    // Given, or read from a private ECR image reference (none for public registries).
+                    repositoryArn: args.repositoryArn ?? pulumi.all([args.image, partition.partition]).apply(([image, p]) => ecrRepositoryArn(image, p)),
                     logGroupArn: this.logGroup.arn,
                     secretValueFroms: Object.values(args.secrets ?? {}),
                     secretsKmsKeyArns: args.secretsKmsKeyArns,
@@ -212,6 +258,20 @@ export class FargateTaskDefinition extends pulumi.ComponentResource {
 
         const sortedEntries = <T>(o: Record<string, T>) => Object.entries(o).sort(([a], [b]) => a.localeCompare(b));
         const hc = args.healthCheck;
+        const logConfiguration = (streamPrefix: string) => ({
+            logDriver: "awslogs",
+            // Fargate requires awslogs-group, awslogs-region and awslogs-stream-prefix
+            // (ECS developer guide, "Send Amazon ECS logs to CloudWatch").
+            options: {
+                "awslogs-group": this.logGroup.name,
+                "awslogs-region": region.region,
+                "awslogs-stream-prefix": streamPrefix,
+                // Never block the app on CloudWatch; buffer instead.
+                mode: "non-blocking",
+                "max-buffer-size": "25m",
+            },
+        });
+
         const container = {
             name: containerName,
             image: args.image,
@@ -221,19 +281,7 @@ export class FargateTaskDefinition extends pulumi.ComponentResource {
             portMappings: args.port ? [{ name: "http", containerPort: args.port, hostPort: args.port, protocol: "tcp", appProtocol: "http" }] : [],
             environment: sortedEntries(args.environment ?? {}).map(([n, value]) => ({ name: n, value })),
             secrets: sortedEntries(args.secrets ?? {}).map(([n, valueFrom]) => ({ name: n, valueFrom })),
-            logConfiguration: {
-                logDriver: "awslogs",
-                // Fargate requires awslogs-group, awslogs-region and awslogs-stream-prefix
-                // (ECS developer guide, "Send Amazon ECS logs to CloudWatch").
-                options: {
-                    "awslogs-group": this.logGroup.name,
-                    "awslogs-region": region.region,
-                    "awslogs-stream-prefix": args.logStreamPrefix ?? containerName,
-                    // Never block the app on CloudWatch; buffer instead.
-                    mode: "non-blocking",
-                    "max-buffer-size": "25m",
-                },
-            },
+            logConfiguration: logConfiguration(args.logStreamPrefix ?? containerName),
             ...(hc ? {
                 healthCheck: {
                     command: hc.command,
@@ -243,13 +291,16 @@ export class FargateTaskDefinition extends pulumi.ComponentResource {
                     startPeriod: hc.startPeriod ?? 10,
                 },
             } : {}),
-            user: args.user ?? "1000:1000",
+            user,
             readonlyRootFilesystem: readonlyRoot,
-            mountPoints: [{ sourceVolume: "scratch", containerPath: scratchPath, readOnly: false }],
+            mountPoints: layout.mountPoints,
             // An init process reaps zombies and forwards signals to the app (needed by ECS Exec too).
             linuxParameters: { initProcessEnabled: true },
             stopTimeout: args.stopTimeout ?? 30,
+            ...(layout.dependsOn ? { dependsOn: layout.dependsOn } : {}),
         };
+        const init = layout.setupContainer?.(logConfiguration(args.logStreamPrefix ?? containerName));
+        const tags = Object.keys(layout.exceptionTags).length > 0 ? { ...args.tags, ...layout.exceptionTags } : args.tags;
 
         this.taskDefinition = new aws.ecs.TaskDefinition(`${name}`, {
             family: args.family ?? defaultFamily(name),
@@ -260,9 +311,9 @@ export class FargateTaskDefinition extends pulumi.ComponentResource {
             runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: args.cpuArchitecture ?? CpuArchitecture.X86_64 },
             executionRoleArn: this.executionRole.arn,
             taskRoleArn: this.taskRole.arn,
-            volumes: [{ name: "scratch" }],
-            containerDefinitions: pulumi.jsonStringify([container]),
-            tags: args.tags,
+            volumes: layout.volumes,
+            containerDefinitions: pulumi.jsonStringify(init ? [container, init] : [container]),
+            tags,
         }, parent);
 
         this.taskDefinitionArn = this.taskDefinition.arn;

@@ -6,7 +6,7 @@
  */
 import type { EnforcementLevel, PolicyResource, PolicyResourceOptions, ReportViolation } from "@pulumi/policy";
 import { rules as allRules } from "./rules";
-import type { ProjectRule, ResourceRule, RuleCategory } from "./rules/util";
+import { ACCEPT_EXCEPTION, AcceptException, ProjectRule, ResourceRule, RuleCategory } from "./rules/util";
 
 /** One resource of a plan: what the engine would register. */
 export interface PlanResource {
@@ -61,6 +61,20 @@ export interface Finding {
     message: string;
 }
 
+/**
+ * A resource a rule would have reported, accepted as a deliberate, named exception: a relaxation the
+ * program asked for with its reason (e.g. `runAsRoot: { reason }`), or one the rule itself allows
+ * (ECS Exec outside production). Neither passed nor violated; the plan lists it on its own.
+ */
+export interface AcceptedException {
+    rule: string;
+    category: RuleCategory;
+    source: string;
+    /** The resource; undefined when a stack rule accepts something of the whole stack. */
+    urn?: string;
+    reason: string;
+}
+
 export interface RuleOutcome {
     rule: string;
     description: string;
@@ -70,6 +84,8 @@ export interface RuleOutcome {
     /** How many resources it looked at (resource rules), or -1 for a stack rule. */
     checked: number;
     violations: number;
+    /** How many resources it accepted as named exceptions (see `Evaluation.exceptions`). */
+    exceptions: number;
     /**
      * Why the rule did not apply to this stack at all (a stack rule called `notApplicable`, or a
      * resource rule found no resource it applies to, or every one it looked at was not applicable):
@@ -78,7 +94,7 @@ export interface RuleOutcome {
     notApplicable?: string;
 }
 
-export interface Evaluation { findings: Finding[]; outcomes: RuleOutcome[] }
+export interface Evaluation { findings: Finding[]; outcomes: RuleOutcome[]; exceptions: AcceptedException[] }
 
 class NotApplicable extends Error {}
 const notApplicable = (reason?: string): never => { throw new NotApplicable(reason); };
@@ -124,13 +140,18 @@ function policyResources(resources: PlanResource[]): PolicyResource[] {
 export async function evaluate(resources: PlanResource[], rules: ProjectRule[] = allRules): Promise<Evaluation> {
     const findings: Finding[] = [];
     const outcomes: RuleOutcome[] = [];
+    const exceptions: AcceptedException[] = [];
     const stackResources = policyResources(resources);
     for (const rule of rules) {
         const level = rule.enforcementLevel ?? "advisory";
         if (level === "disabled") continue;
         const before = findings.length;
+        const exceptionsBefore = exceptions.length;
         const reporter = (urn?: string): ReportViolation => (message, blamed) => {
             findings.push({ rule: rule.name, category: rule.category, enforcementLevel: level, source: rule.source, urn: urn ?? blamed, message });
+        };
+        const accepter = (urn?: string): AcceptException => (reason, blamed) => {
+            exceptions.push({ rule: rule.name, category: rule.category, source: rule.source, urn: urn ?? blamed, reason });
         };
         let checked = -1;
         let notApplicableReason: string | undefined;
@@ -150,8 +171,8 @@ export async function evaluate(resources: PlanResource[], rules: ProjectRule[] =
                             type: r.type, props: r.inputs, urn: r.urn, name: r.name, opts: options(r), stackTags: new Map(),
                             isType: isTypeOf(r.type),
                             asType: ((cls: { new (...rest: any[]): unknown }) => (isTypeOf(r.type)(cls) ? r.inputs : undefined)) as never,
-                            getConfig: configOf(rule), notApplicable,
-                        }, reporter(r.urn));
+                            getConfig: configOf(rule), notApplicable, [ACCEPT_EXCEPTION]: accepter(r.urn),
+                        } as never, reporter(r.urn));
                     } catch (e) {
                         if (!(e instanceof NotApplicable)) throw new Error(`rule ${rule.name} failed on ${r.urn}: ${(e as Error).message}`);
                         skipped++;
@@ -167,20 +188,21 @@ export async function evaluate(resources: PlanResource[], rules: ProjectRule[] =
         }
         if ("validateStack" in rule && rule.validateStack) {
             try {
-                await rule.validateStack({ resources: stackResources, stackTags: new Map(), getConfig: configOf(rule), notApplicable }, reporter());
+                await rule.validateStack({ resources: stackResources, stackTags: new Map(), getConfig: configOf(rule), notApplicable, [ACCEPT_EXCEPTION]: accepter() } as never, reporter());
             } catch (e) {
                 if (!(e instanceof NotApplicable)) throw new Error(`rule ${rule.name} failed: ${(e as Error).message}`);
                 notApplicableReason = e.message || "not applicable";
             }
         }
         const violations = findings.length - before;
+        const accepted = exceptions.length - exceptionsBefore;
         outcomes.push({
-            rule: rule.name, description: rule.description, category: rule.category, enforcementLevel: level, source: rule.source, checked, violations,
-            ...(notApplicableReason !== undefined && violations === 0 ? { notApplicable: notApplicableReason } : {}),
+            rule: rule.name, description: rule.description, category: rule.category, enforcementLevel: level, source: rule.source, checked, violations, exceptions: accepted,
+            ...(notApplicableReason !== undefined && violations === 0 && accepted === 0 ? { notApplicable: notApplicableReason } : {}),
         });
     }
-    return { findings, outcomes };
+    return { findings, outcomes, exceptions };
 }
 
 /** True when a mandatory rule is violated (the plan then exits non-zero, like `pulumi preview` would fail). */
-export const blocks = (e: Evaluation) => e.findings.some((f) => f.enforcementLevel === "mandatory");
+export const blocks = (e: Pick<Evaluation, "findings"> & Partial<Evaluation>) => e.findings.some((f) => f.enforcementLevel === "mandatory");

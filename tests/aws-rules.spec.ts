@@ -5,7 +5,12 @@
  */
 import { strict as assert } from "node:assert";
 import { FARGATE_MEMORY_BY_CPU, HEALTH_CHECK_LIMITS, TARGET_HEALTH_CHECK_LIMITS } from "fargatekit";
+import { healthCheckProblems, imagePullProblems, imageRunProblems, loadBalancerAzProblems, publicReachProblems } from "./graph-rules";
 import { committedStack, Graph, RecordedResource } from "./harness";
+import { APP_FACTS, ImageFacts, publicImageFacts } from "./image-facts";
+
+/** The stacks run the image built from app/ (in their ECR repository), or a public one the table knows. */
+const stackImageFacts = (image: string): ImageFacts | undefined => (/\.dkr\.ecr\..*\/app-[0-9a-f]+@sha256:/.test(image) ? APP_FACTS : publicImageFacts(image));
 
 const T = {
     taskDef: "aws:ecs/taskDefinition:TaskDefinition",
@@ -134,15 +139,25 @@ for (const stack of ["dev", "prod"] as const) {
             }
         });
 
-        it("load balancers span ≥ 2 subnets in distinct AZs, drop invalid headers", () => {
-            // ELB user guide: an Application Load Balancer needs subnets in at least two AZs.
+        it("load balancers span ≥ 2 public subnets in distinct AZs, drop invalid headers", () => {
+            assert.deepEqual(loadBalancerAzProblems(g.resources), []);
             for (const lb of g.ofType(T.lb)) {
-                const azs = lb.inputs.subnets.map((id: string) => g.byRef(id, "id")?.inputs.availabilityZone);
-                assert.ok(azs.every(Boolean), "every ALB subnet is a subnet of this graph");
-                assert.ok(new Set(azs).size >= 2, `ALB subnets in AZs ${azs}`);
                 assert.equal(lb.inputs.dropInvalidHeaderFields, true);
                 assert.equal(lb.inputs.internal, false);
             }
+        });
+
+        it("every task can pull its image: a route out (public IP or NAT) and, for private ECR, the execution role's pull rights", () => {
+            assert.deepEqual(imagePullProblems(g.resources), []);
+        });
+
+        it("every public service is reachable from the internet through its load balancer on its port, and health-checked on a path the app answers", () => {
+            assert.deepEqual(publicReachProblems(g.resources), []);
+            assert.deepEqual(healthCheckProblems(g.resources, stackImageFacts), []);
+        });
+
+        it("every container runs as its image needs: its user, its port, a writable place for what it writes", () => {
+            assert.deepEqual(imageRunProblems(g.resources, stackImageFacts), []);
         });
 
         it("HTTPS listeners carry a certificate and a TLS 1.3 policy; HTTP redirects to HTTPS when it is on; unmatched requests get a 404", () => {
@@ -262,3 +277,51 @@ for (const stack of ["dev", "prod"] as const) {
         });
     });
 }
+
+describe("the shared graph rules fail on graphs that would not run", () => {
+    const broken = async (stack: "dev" | "prod", edit: (g: Graph) => void): Promise<RecordedResource[]> => {
+        const copy = structuredClone((await committedStack(stack)).resources);
+        edit(new Graph({ resources: copy, outputs: {}, invokes: [], warnings: [] }));
+        return copy;
+    };
+    const named = (g: Graph, type: string, name: string) => g.ofType(type).find((r) => r.name === name)!;
+    const editContainer = (td: RecordedResource, fn: (c: any) => void) => {
+        const list = JSON.parse(td.inputs.containerDefinitions);
+        fn(list[0]);
+        td.inputs.containerDefinitions = JSON.stringify(list);
+    };
+
+    it("image pull: no public IP without NAT, no NAT route in prod, an ECR image the role may not pull", async () => {
+        const noIp = await broken("dev", (g) => { named(g, T.service, "api").inputs.networkConfiguration.assignPublicIp = false; });
+        assert.match(imagePullProblems(noIp).join("\n"), /service api: tasks in net-public-0 cannot pull their image: a public subnet, but no public IP/);
+        const noNat = await broken("prod", (g) => { for (const rt of g.ofType("aws:ec2/routeTable:RouteTable")) if (rt.name.startsWith("net-private")) rt.inputs.routes = []; });
+        assert.match(imagePullProblems(noNat).join("\n"), /tasks in net-private-0 cannot pull their image: no route to a NAT gateway/);
+        const noRights = await broken("dev", (g) => {
+            const policy = named(g, "aws:iam/rolePolicy:RolePolicy", "web-exec");
+            const doc = JSON.parse(policy.inputs.policy);
+            doc.Statement = doc.Statement.filter((x: any) => x.Sid !== "PullImage");
+            policy.inputs.policy = JSON.stringify(doc);
+        });
+        assert.match(imagePullProblems(noRights).join("\n"), /the execution role of web may not ecr:BatchGetImage, ecr:GetDownloadUrlForLayer/);
+    });
+
+    it("reach and health: a path the app does not serve, a wrong port, a missing ingress rule, one AZ", async () => {
+        const badPath = await broken("dev", (g) => { named(g, T.tg, "web-tg").inputs.healthCheck.path = "/healthz"; });
+        assert.match(healthCheckProblems(badPath, stackImageFacts).join("\n"), /health check path \/healthz is not one .* answers 200 on \(\/health, \/\)/);
+        const badPort = await broken("dev", (g) => { named(g, T.service, "web").inputs.loadBalancers[0].containerPort = 80; });
+        assert.match(healthCheckProblems(badPort, stackImageFacts).join("\n"), /sends to port 80, but .* listens on 8080/);
+        assert.match(publicReachProblems(badPort).join("\n"), /container app does not map port 80/);
+        const closed = await broken("prod", (g) => { g.run.resources.splice(g.run.resources.indexOf(named(g, T.ingress, "web-task-from-alb")), 1); });
+        assert.match(publicReachProblems(closed).join("\n"), /service web: its tasks' security group does not admit the load balancer's on 8080/);
+        const oneAz = await broken("dev", (g) => { const lb = g.one(T.lb); lb.inputs.subnets = lb.inputs.subnets.slice(0, 1); });
+        assert.match(loadBalancerAzProblems(oneAz).join("\n"), /subnets in 1 AZ\(s\)/);
+    });
+
+    it("image needs: another user than the image's, a written path with no writable volume", async () => {
+        const otherUser = await broken("dev", (g) => editContainer(named(g, T.taskDef, "api"), (c) => { c.user = "1001:1001"; }));
+        assert.match(imageRunProblems(otherUser, stackImageFacts).join("\n"), /api\/app .*: the image is built to run as uid 1000, but runs as 1001:1001/);
+        const writer = (image: string) => (image.includes(".dkr.ecr.") ? { ...APP_FACTS, writes: ["/var/lib/app"] } : undefined);
+        const prod = (await committedStack("prod")).resources;
+        assert.match(imageRunProblems(prod, writer).join("\n"), /the image writes \/var\/lib\/app, but the root is read-only and no writable volume is mounted there/);
+    });
+});

@@ -9,6 +9,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { sourceHash } from "fargatekit";
+import { mockEnvironment, mockInvoke, mockResourceOutputs, physicalName } from "fargatekit/testing";
 import { nodeFor, UrnNode, urnOf } from "./urn-model";
 
 export const ACCOUNT = "123456789012";
@@ -60,95 +61,29 @@ const hasSecret = (v: any): boolean => !!v && typeof v === "object" && (SECRET_S
 
 const hex = (s: string, n: number) => createHash("sha256").update(s).digest("hex").slice(0, n);
 /** What Pulumi's auto-naming would make of a logical name (7 random characters in reality). */
-export const physicalName = (name: string) => `${name}-${hex(name, 7)}`;
+export { physicalName };
 
-function outputsFor(type: string, name: string, inputs: Record<string, any>): { id: string; state: Record<string, any> } {
-    const phys = inputs.name ?? physicalName(name);
-    const arn = (service: string, resource: string) => `arn:aws:${service}:${REGION}:${ACCOUNT}:${resource}`;
-    const base = { ...inputs };
-    switch (type) {
-        case "aws:ec2/vpc:Vpc": return { id: `vpc-${hex(name, 17)}`, state: { ...base, arn: arn("ec2", `vpc/vpc-${hex(name, 17)}`) } };
-        case "aws:ec2/subnet:Subnet": return { id: `subnet-${hex(name, 17)}`, state: base };
-        case "aws:ec2/securityGroup:SecurityGroup": return { id: `sg-${hex(name, 17)}`, state: { ...base, name: phys, arn: arn("ec2", `security-group/sg-${hex(name, 17)}`) } };
-        case "aws:ec2/internetGateway:InternetGateway": return { id: `igw-${hex(name, 17)}`, state: base };
-        case "aws:ec2/natGateway:NatGateway": return { id: `nat-${hex(name, 17)}`, state: base };
-        case "aws:ec2/eip:Eip": return { id: `eipalloc-${hex(name, 17)}`, state: { ...base, publicIp: "203.0.113.10" } };
-        case "aws:ec2/routeTable:RouteTable": return { id: `rtb-${hex(name, 17)}`, state: base };
-        case "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": return { id: `sg-${hex(name, 17)}`, state: { ...base, name: "default", arn: arn("ec2", `security-group/sg-${hex(name, 17)}`) } };
-        case "aws:ec2/flowLog:FlowLog": return { id: `fl-${hex(name, 17)}`, state: { ...base, arn: arn("ec2", `vpc-flow-log/fl-${hex(name, 17)}`) } };
-        case "aws:ec2/vpcEndpoint:VpcEndpoint": return { id: `vpce-${hex(name, 17)}`, state: { ...base, arn: arn("ec2", `vpc-endpoint/vpce-${hex(name, 17)}`) } };
-        case "aws:ecr/repository:Repository": return {
-            id: phys,
-            state: { ...base, name: phys, arn: arn("ecr", `repository/${phys}`), registryId: ACCOUNT, repositoryUrl: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/${phys}` },
-        };
-        case "docker-build:index:Image": {
-            // What the provider reports after a build: `digest` only when the image was exported
-            // (push), `ref` = first tag @ digest (else the tag), `contextHash` from the context on disk.
-            const tags: string[] = inputs.tags ?? [];
-            const digest = inputs.push === true ? `sha256:${hex(JSON.stringify([tags, inputs.platforms ?? []]), 64)}` : "";
-            // The provider resolves relative locations against its working directory (the program's).
-            const contextDir = path.resolve(String(inputs.context?.location ?? "."));
-            const dockerfile = path.resolve(String(inputs.dockerfile?.location ?? path.join(contextDir, "Dockerfile")));
-            const contextHash = sourceHash(contextDir, path.relative(contextDir, dockerfile));
-            return { id: digest || name, state: { ...base, digest, contextHash, ref: digest ? `${tags[0]}@${digest}` : (tags[0] ?? "") } };
-        }
-        case "aws:ecs/cluster:Cluster": return { id: arn("ecs", `cluster/${phys}`), state: { ...base, name: phys, arn: arn("ecs", `cluster/${phys}`) } };
-        case "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders": return { id: String(inputs.clusterName), state: base };
-        case "aws:ecs/taskDefinition:TaskDefinition": return {
-            id: inputs.family,
-            state: { ...base, arn: arn("ecs", `task-definition/${inputs.family}:1`), arnWithoutRevision: arn("ecs", `task-definition/${inputs.family}`), revision: 1 },
-        };
-        case "aws:ecs/service:Service": return { id: arn("ecs", `service/${phys}`), state: { ...base, name: phys } };
-        case "aws:iam/role:Role": return { id: phys, state: { ...base, name: phys, arn: `arn:aws:iam::${ACCOUNT}:role/${phys}` } };
-        case "aws:cloudwatch/logGroup:LogGroup": return { id: phys, state: { ...base, name: phys, arn: arn("logs", `log-group:${phys}`) } };
-        case "aws:lb/loadBalancer:LoadBalancer": {
-            const suffix = `app/${phys}/${hex(name, 16)}`;
-            return { id: arn("elasticloadbalancing", `loadbalancer/${suffix}`), state: { ...base, name: phys, arn: arn("elasticloadbalancing", `loadbalancer/${suffix}`), arnSuffix: suffix, dnsName: `${phys}-1234567890.${REGION}.elb.amazonaws.com`, zoneId: "Z35SXDOTRQ7X7K" } };
-        }
-        case "aws:lb/targetGroup:TargetGroup": {
-            const suffix = `targetgroup/${phys}/${hex(name, 16)}`;
-            return { id: arn("elasticloadbalancing", suffix), state: { ...base, name: phys, arn: arn("elasticloadbalancing", suffix), arnSuffix: suffix } };
-        }
-        case "aws:lb/listenerRule:ListenerRule": return { id: arn("elasticloadbalancing", `listener-rule/app/${hex(name, 8)}`), state: { ...base, arn: arn("elasticloadbalancing", `listener-rule/app/${hex(name, 8)}`) } };
-        case "aws:servicediscovery/httpNamespace:HttpNamespace": return { id: `ns-${hex(name, 16)}`, state: { ...base, arn: arn("servicediscovery", `namespace/ns-${hex(name, 16)}`) } };
-        case "aws:lb/listener:Listener": return { id: arn("elasticloadbalancing", `listener/app/${hex(name, 8)}`), state: { ...base, arn: arn("elasticloadbalancing", `listener/app/${hex(name, 8)}`) } };
-        case "aws:acm/certificate:Certificate": return {
-            id: arn("acm", `certificate/${hex(name, 8)}-aaaa-bbbb-cccc-${hex(name, 12)}`),
-            state: {
-                ...base,
-                arn: arn("acm", `certificate/${hex(name, 8)}-aaaa-bbbb-cccc-${hex(name, 12)}`),
-                domainValidationOptions: [{ domainName: inputs.domainName, resourceRecordName: `_${hex(name, 32)}.${inputs.domainName}.`, resourceRecordType: "CNAME", resourceRecordValue: `_${hex(name + "v", 32)}.acm-validations.aws.` }],
-            },
-        };
-        case "aws:acm/certificateValidation:CertificateValidation": return { id: String(inputs.certificateArn), state: base };
-        case "aws:route53/record:Record": return { id: `${inputs.zoneId}_${inputs.name}_${inputs.type}`, state: { ...base, fqdn: String(inputs.name).replace(/\.$/, "") } };
-        case "awsx:ec2:Vpc": return {
-            id: `${name}-id`,
-            state: { ...base, vpcId: `vpc-${hex(name, 17)}`, publicSubnetIds: [0, 1].map((i) => `subnet-pub${i}${hex(name, 10)}`), privateSubnetIds: [0, 1].map((i) => `subnet-prv${i}${hex(name, 10)}`) },
-        };
-        case "aws:s3/bucket:Bucket": return { id: phys, state: { ...base, bucket: phys, arn: `arn:aws:s3:::${phys}` } };
-        case "aws:sqs/queue:Queue": {
-            const url = `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/${phys}`;
-            return { id: url, state: { ...base, name: phys, arn: arn("sqs", phys), url } };
-        }
-        case "aws:scheduler/schedule:Schedule": {
-            const group = inputs.groupName ?? "default";
-            return { id: `${group}/${phys}`, state: { ...base, name: phys, groupName: group, arn: arn("scheduler", `schedule/${group}/${phys}`) } };
-        }
-        case "aws:cloudwatch/metricAlarm:MetricAlarm": return { id: phys, state: { ...base, name: phys, arn: arn("cloudwatch", `alarm:${phys}`) } };
-        case "aws:cloudwatch/eventRule:EventRule": return { id: phys, state: { ...base, name: phys, arn: arn("events", `rule/${phys}`) } };
-        case "aws:cloudwatch/eventTarget:EventTarget": return { id: `${inputs.rule}-${hex(name, 8)}`, state: { ...base, targetId: hex(name, 8) } };
-        case "aws:cloudwatch/dashboard:Dashboard": return { id: String(inputs.dashboardName), state: { ...base, dashboardArn: `arn:aws:cloudwatch::${ACCOUNT}:dashboard/${inputs.dashboardName}` } };
-        case "aws:sns/topic:Topic": return { id: arn("sns", phys), state: { ...base, name: phys, arn: arn("sns", phys) } };
-        case "aws:sns/topicSubscription:TopicSubscription": return { id: "pending confirmation", state: { ...base, arn: "pending confirmation", pendingConfirmation: true } };
-        case "aws:kms/key:Key": {
-            const keyId = `${hex(name, 8)}-1234-5678-9abc-${hex(name, 12)}`;
-            return { id: keyId, state: { ...base, keyId, arn: arn("kms", `key/${keyId}`) } };
-        }
-        case "aws:kms/alias:Alias": return { id: String(inputs.name), state: { ...base, arn: arn("kms", String(inputs.name)), targetKeyArn: arn("kms", `key/${inputs.targetKeyId}`) } };
-        default: return { id: `${name}-id`, state: { ...base, arn: base.arn ?? arn(type.split(":")[1]?.split("/")[0] ?? "x", `${name}`) } };
-    }
-}
+/** The one source of mock answers: the package's own testing module, as consumers use it. */
+const ENV = mockEnvironment({ accountId: ACCOUNT, region: REGION, availabilityZones: AZS });
+/** Resources of other packages some specs create (an awsx VPC to adopt). */
+const EXTRA_RESOURCES = {
+    "awsx:ec2:Vpc": (name: string, inputs: Record<string, any>) => ({
+        id: `${name}-id`,
+        state: { ...inputs, vpcId: `vpc-${hex(name, 17)}`, publicSubnetIds: [0, 1].map((i) => `subnet-pub${i}${hex(name, 10)}`), privateSubnetIds: [0, 1].map((i) => `subnet-prv${i}${hex(name, 10)}`) },
+    }),
+    "docker-build:index:Image": (name: string, inputs: Record<string, any>) => {
+        // What the provider reports after a build: `digest` only when the image was exported
+        // (push), `ref` = first tag @ digest (else the tag), `contextHash` from the context on disk.
+        const tags: string[] = inputs.tags ?? [];
+        const digest = inputs.push === true ? `sha256:${hex(JSON.stringify([tags, inputs.platforms ?? []]), 64)}` : "";
+        // The provider resolves relative locations against its working directory (the program's).
+        const contextDir = path.resolve(String(inputs.context?.location ?? "."));
+        const dockerfile = path.resolve(String(inputs.dockerfile?.location ?? path.join(contextDir, "Dockerfile")));
+        const contextHash = sourceHash(contextDir, path.relative(contextDir, dockerfile));
+        return { id: digest || name, state: { ...inputs, digest, contextHash, ref: digest ? `${tags[0]}@${digest}` : (tags[0] ?? "") } };
+    },
+};
+const outputsFor = (type: string, name: string, inputs: Record<string, any>) => mockResourceOutputs(type, name, inputs, ENV, EXTRA_RESOURCES);
 
 /** What the mocked ECR repositories hold: ListImages' image ids (tag and digest). */
 export interface EcrImageId { imageTag?: string; imageDigest: string }
@@ -159,21 +94,15 @@ export interface MockWorld {
     ecrImages?: EcrImageId[];
 }
 
+/** The invokes whose answer depends on the world a run simulates; the rest come from fargatekit/testing. */
 function answerInvoke(token: string, args: Record<string, any>, world: MockWorld): Record<string, any> {
-    switch (token) {
-        case "aws:ecr/getImages:getImages": return {
-            // ListImages: one entry per tag (an untagged image has no imageTag).
+    return mockInvoke(token, args, ENV, {
+        // ListImages: one entry per tag (an untagged image has no imageTag).
+        "aws:ecr/getImages:getImages": () => ({
             imageIds: (world.ecrImages ?? []).map((i) => ({ imageDigest: i.imageDigest, ...(i.imageTag ? { imageTag: i.imageTag } : {}) })),
             repositoryName: args.repositoryName, registryId: args.registryId ?? ACCOUNT, region: REGION, id: args.repositoryName,
-        };
-        case "aws:index/getAvailabilityZones:getAvailabilityZones": return { names: AZS, zoneIds: AZS.map((_, i) => `use1-az${i + 1}`), id: REGION };
-        case "aws:index/getCallerIdentity:getCallerIdentity": return { accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/ci`, userId: "AIDAEXAMPLE", id: ACCOUNT };
-        case "aws:index/getRegion:getRegion": return { name: REGION, region: REGION, id: REGION, endpoint: `ec2.${REGION}.amazonaws.com`, description: "US East (N. Virginia)" };
-        case "aws:index/getPartition:getPartition": return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws", reverseDnsPrefix: "com.amazonaws" };
-        case "aws:ecr/getAuthorizationToken:getAuthorizationToken": return { userName: "AWS", password: "mock-token", authorizationToken: "QVdTOm1vY2stdG9rZW4=", proxyEndpoint: `https://${args.registryId ?? ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com`, expiresAt: "2099-01-01T00:00:00Z", id: REGION };
-        case "aws:elb/getServiceAccount:getServiceAccount": return { arn: "arn:aws:iam::127311923021:root", id: "127311923021" };
-        default: throw new Error(`the mock harness does not answer invoke ${token}; add a realistic answer to tests/harness.ts`);
-    }
+        }),
+    });
 }
 
 /** Reads a stack file's config section into `{ "<project>:<key>": value }`. */

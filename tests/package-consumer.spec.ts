@@ -10,84 +10,87 @@
  */
 import { strict as assert } from "node:assert";
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { componentsDir, installPacked, packOnce, Packed, tscPath } from "./packed";
 
-const root = path.join(__dirname, "..");
-const componentsDir = path.join(root, "components");
 const fixture = path.join(__dirname, "fixtures", "consumer");
-const npm = process.platform === "win32" ? "npm.cmd" : "npm";
 
-interface PackedFile { path: string }
 interface ConsumerRun {
     resolvedFrom: string;
+    testingFrom: string;
     outputs: Record<string, any>;
-    resources: { type: string; name: string; inputs: Record<string, any> }[];
+    resources: { type: string; name: string; inputs: Record<string, any>; outputs: Record<string, any> }[];
     dockerModules: string[];
+}
+
+/** Every path a manifest's main, types, exports and typesVersions point at. */
+function manifestTargets(manifest: Record<string, any>): string[] {
+    const strings = (v: unknown): string[] => (typeof v === "string" ? [v] : v && typeof v === "object" ? Object.values(v).flatMap(strings) : []);
+    return [manifest.main, manifest.types, ...strings(manifest.exports), ...strings(manifest.typesVersions)].map((p: string) => p.replace(/^\.\//, ""));
 }
 
 describe("the packed fargatekit package, used by a project outside the source tree", function () {
     this.timeout(180_000);
     let work: string;
-    let packed: { filename: string; files: PackedFile[] };
+    let packed: Packed;
     let run: ConsumerRun;
 
     before(() => {
         work = mkdtempSync(path.join(tmpdir(), "fargatekit-consumer-"));
-        const out = execFileSync(npm, ["pack", "--json", "--pack-destination", work], { cwd: componentsDir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-        packed = JSON.parse(out)[0];
+        packed = packOnce();
     });
     after(() => rmSync(work, { recursive: true, force: true }));
 
-    it("the tarball holds the built JavaScript, its declarations, the plugin manifest, README and CHANGELOG, and no sources", () => {
-        const files = packed.files.map((f) => f.path).sort();
-        for (const f of ["bin/index.js", "bin/index.d.ts", "bin/service.js", "bin/service.d.ts", "bin/environment.js", "bin/environment.d.ts", "bin/alerts.js", "bin/alerts.d.ts", "PulumiPlugin.yaml", "README.md", "CHANGELOG.md", "package.json"]) {
-            assert.ok(files.includes(f), `${f} missing from ${packed.filename}: ${files.join(", ")}`);
-        }
-        const stray = files.filter((f) => (f.endsWith(".ts") && !f.endsWith(".d.ts")) || f.startsWith("node_modules/") || f.includes("tsconfig") || f.endsWith(".map"));
-        assert.deepEqual(stray, [], "only built files ship");
-        // Every source module has its built twin, so `exports` never points at something missing.
+    it("every path the manifest exports is in the tarball; built JavaScript and declarations for every source; no tests, examples or tooling", () => {
+        const files = packed.files;
         const manifest = JSON.parse(readFileSync(path.join(componentsDir, "package.json"), "utf8"));
-        assert.ok(files.includes(manifest.main) && files.includes(manifest.types), `main ${manifest.main} / types ${manifest.types} are packed`);
-        assert.ok(files.includes(manifest.exports["."].default.replace(/^\.\//, "")) && files.includes(manifest.exports["."].types.replace(/^\.\//, "")));
+        const targets = manifestTargets(manifest);
+        assert.ok(targets.includes("testing.ts") && targets.includes("bin/testing.d.ts") && targets.includes("bin/testing.js"), `fargatekit/testing is exported: ${targets}`);
+        assert.deepEqual(targets.filter((t) => !files.includes(t)), [], `exported paths missing from the tarball (${files.length} files)`);
+        for (const f of ["PulumiPlugin.yaml", "README.md", "CHANGELOG.md", "package.json"]) assert.ok(files.includes(f), `${f} is packed`);
+        const sources = files.filter((f) => !f.includes("/") && f.endsWith(".ts"));
+        assert.ok(sources.length >= 30, "the TypeScript sources ship (the fargatekit-source condition points at them)");
+        for (const src of sources) {
+            for (const built of [`bin/${src.replace(/\.ts$/, ".js")}`, `bin/${src.replace(/\.ts$/, ".d.ts")}`]) assert.ok(files.includes(built), `${built} (built from ${src}) is packed`);
+        }
+        for (const built of files.filter((f) => f.startsWith("bin/") && f.endsWith(".js"))) assert.ok(sources.includes(built.slice(4).replace(/\.js$/, ".ts")), `${built} has a source (no stale build output)`);
+        const stray = files.filter((f) => f.startsWith("node_modules/") || f.startsWith("examples/") || f.includes("tsconfig") || f.endsWith(".map") || f.endsWith(".tgz"));
+        assert.deepEqual(stray, [], "nothing but the package");
     });
 
-    it("installs into a Pulumi TypeScript project, type-checks against the packed .d.ts and runs under mocks", () => {
+    it("installs into a Pulumi TypeScript project, type-checks against the packed .d.ts and runs under fargatekit/testing's mocks", () => {
         const consumer = path.join(work, "consumer");
         cpSync(fixture, consumer, { recursive: true });
-        execFileSync(npm, ["install", "--offline", "--no-audit", "--no-fund", "--ignore-scripts", "--legacy-peer-deps", "--no-package-lock", path.join(work, packed.filename)], { cwd: consumer, stdio: "pipe" });
-        // The peers a consumer would install itself, taken from this checkout (no network in tests).
-        // Only @pulumi/pulumi and @pulumi/aws: @pulumi/docker-build is an optional peer, needed only
-        // to build an Image, which this consumer does not.
-        mkdirSync(path.join(consumer, "node_modules", "@pulumi"), { recursive: true });
-        for (const peer of ["pulumi", "aws"]) symlinkSync(path.join(root, "node_modules", "@pulumi", peer), path.join(consumer, "node_modules", "@pulumi", peer), "dir");
-        symlinkSync(path.join(root, "node_modules", "@types"), path.join(consumer, "node_modules", "@types"), "dir");
+        installPacked(consumer);
 
         // Type-check (index.ts holds @ts-expect-error lines: they fail tsc if the types went missing) and emit.
-        const tsc = require.resolve("typescript/bin/tsc", { paths: [root] });
         try {
-            execFileSync(process.execPath, [tsc, "-p", consumer], { cwd: consumer, encoding: "utf8", stdio: "pipe" });
+            execFileSync(process.execPath, [tscPath(), "-p", consumer], { cwd: consumer, encoding: "utf8", stdio: "pipe" });
         } catch (e) {
             assert.fail(`the consumer project does not type-check against the packed package:\n${(e as { stdout?: string }).stdout}`);
         }
         run = JSON.parse(execFileSync(process.execPath, [path.join(consumer, "out", "mocked-run.js")], { cwd: consumer, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }));
 
         assert.equal(run.resolvedFrom, path.join(consumer, "node_modules", "fargatekit", "bin", "index.js"), "the consumer runs the packed JavaScript, not the workspace sources");
+        assert.equal(run.testingFrom, path.join(consumer, "node_modules", "fargatekit", "bin", "testing.js"), "fargatekit/testing resolves to the packed build");
         assert.deepEqual(run.dockerModules, [], "no Docker provider package is loaded by a program without an Image");
-        assert.throws(() => require.resolve("@pulumi/docker-build", { paths: [consumer] }), "the consumer has no @pulumi/docker-build installed");
         const types = run.resources.map((r) => r.type);
-        for (const t of ["fargatekit:index:Network", "fargatekit:index:Registry", "fargatekit:index:Cluster"]) assert.ok(types.includes(t), `${t} registered`);
+        for (const t of ["fargatekit:index:Network", "fargatekit:index:Registry", "fargatekit:index:Cluster", "fargatekit:index:Service"]) assert.ok(types.includes(t), `${t} registered`);
+        // What a consumer's own mocks used to lose silently (a missing invoke): the task definition and the service.
+        for (const t of ["aws:ecs/taskDefinition:TaskDefinition", "aws:ecs/service:Service", "aws:lb/targetGroup:TargetGroup"]) assert.ok(types.includes(t), `${t} registered`);
     });
 
-    it("the consumer's components behave as documented: outputs resolve, args reach the resources", () => {
+    it("the consumer's components behave as documented: outputs resolve to realistic values, args reach the resources", () => {
         assert.ok(run, "the previous test ran the consumer");
         const { outputs, resources } = run;
-        assert.equal(outputs.clusterName, "apps-0000001");
-        assert.equal(outputs.clusterArn, "arn:aws:ecs:eu-west-1:123456789012:cluster/apps-0000001");
-        assert.equal(outputs.repositoryUrl, "123456789012.dkr.ecr.eu-west-1.amazonaws.com/images-0000001");
-        assert.equal(outputs.vpcId, "net-vpc-id");
-        assert.deepEqual(outputs.publicSubnetIds, ["net-public-0-id", "net-public-1-id"]);
+        assert.match(outputs.clusterName, /^apps-[0-9a-f]{7}$/);
+        assert.equal(outputs.clusterArn, `arn:aws:ecs:eu-west-1:123456789012:cluster/${outputs.clusterName}`);
+        assert.match(outputs.repositoryUrl, /^123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com\/images-[0-9a-f]{7}$/);
+        assert.match(outputs.vpcId, /^vpc-[0-9a-f]{17}$/);
+        assert.equal(outputs.publicSubnetIds.length, 2);
+        assert.match(outputs.url, /^http:\/\/lb-alb-[0-9a-f]{7}-\d+\.eu-west-1\.elb\.amazonaws\.com$/);
 
         const cluster = resources.find((r) => r.type === "aws:ecs/cluster:Cluster")!;
         assert.deepEqual(cluster.inputs.settings, [{ name: "containerInsights", value: "enhanced" }]);
@@ -102,11 +105,17 @@ describe("the packed fargatekit package, used by a project outside the source tr
         assert.equal(resources.filter((r) => r.type === "aws:ec2/natGateway:NatGateway").length, 0, "natGateways: none");
         // Secure by default in a consumer's VPC too: flow logs (with the consumer's choices) and a closed default group.
         const flowLog = resources.find((r) => r.type === "aws:ec2/flowLog:FlowLog")!;
-        assert.deepEqual([flowLog.inputs.vpcId, flowLog.inputs.trafficType, flowLog.inputs.logDestinationType], ["net-vpc-id", "ALL", "cloud-watch-logs"]);
-        assert.equal(resources.find((r) => r.type === "aws:cloudwatch/logGroup:LogGroup")!.inputs.retentionInDays, 14);
-        const trust = JSON.parse(resources.find((r) => r.type === "aws:iam/role:Role")!.inputs.assumeRolePolicy as string);
+        assert.deepEqual([flowLog.inputs.vpcId, flowLog.inputs.trafficType, flowLog.inputs.logDestinationType], [outputs.vpcId, "ALL", "cloud-watch-logs"]);
+        assert.equal(resources.find((r) => r.type === "aws:cloudwatch/logGroup:LogGroup" && r.name === "net-flow-logs")!.inputs.retentionInDays, 14);
+        const trust = JSON.parse(resources.find((r) => r.type === "aws:iam/role:Role" && r.name.startsWith("net-"))!.inputs.assumeRolePolicy as string);
         assert.equal(trust.Statement[0].Condition.ArnLike["aws:SourceArn"], "arn:aws:ec2:eu-west-1:123456789012:vpc-flow-log/*", "the consumer's own region and account");
         const closed = resources.find((r) => r.type === "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup")!;
         assert.deepEqual([closed.inputs.ingress, closed.inputs.egress], [[], []]);
+        // The third-party image runs as documented: uid 101 on 8080, /tmp opened by the setup container, health on /.
+        const [app, setup] = JSON.parse(resources.find((r) => r.type === "aws:ecs/taskDefinition:TaskDefinition")!.inputs.containerDefinitions);
+        assert.deepEqual([app.user, app.portMappings[0].containerPort, app.readonlyRootFilesystem, setup.command], ["101", 8080, true, ["chmod", "1777", "/tmp"]]);
+        assert.equal(resources.find((r) => r.type === "aws:lb/targetGroup:TargetGroup")!.inputs.healthCheck.path, "/");
+        const service = resources.find((r) => r.type === "aws:ecs/service:Service")!;
+        assert.deepEqual([service.inputs.networkConfiguration.assignPublicIp, service.inputs.networkConfiguration.subnets], [true, outputs.publicSubnetIds], "no NAT: public subnets and a public IP, so the image can be pulled");
     });
 });

@@ -117,7 +117,7 @@ describe("offline plan", () => {
 
         const before = (await planFromResources(dev, "dev", "webapp")).snapshot;
         const text = renderPlan(before, dev);
-        assert.match(text, /^== Checks: \d+ rules, 0 violation\(s\), 2 not applicable$/m);
+        assert.match(text, /^== Checks: \d+ rules, 0 violation\(s\), 1 accepted exception\(s\), 2 not applicable$/m);
         assert.match(text, /^– production-alerting \[reliability\] not applicable: no production service in this stack — /m);
         assert.match(text, /^– vpc-endpoint-placement \[aws\] not applicable: the stack creates no VPC endpoint — /m);
         assert.doesNotMatch(text, /^✓ vpc-endpoint-placement/m, "never listed as passed");
@@ -125,6 +125,32 @@ describe("offline plan", () => {
         const diff = diffSnapshots(before, (await planFromResources(adopted, "dev", "webapp")).snapshot);
         assert.match(diff, /^– no longer applies: vpc-flow-logs \(the stack creates no VPC/m);
         assert.match(diff, /^– no longer applies: flow-log-delivery \(no resource of type aws:ec2\/flowLog:FlowLog in this stack\)$/m);
+    });
+
+    it("a deliberate exception is neither a pass nor a violation: listed with its reason in the outcome, the snapshot, the text and the diff", async () => {
+        const dev = await planResources("dev");
+        const before = (await planFromResources(dev, "dev", "webapp")).snapshot;
+        // dev's web runs ECS Exec, whose agent needs a writable root: the rule's own exception, named.
+        assert.deepEqual(before.checks.exceptions.map((x) => [x.rule, x.urn?.split("::").pop()]), [["ecs-readonly-root-filesystem", "web"]]);
+        assert.match(before.checks.exceptions[0].reason, /ECS Exec's agent writes there/);
+        assert.equal(before.checks.rules.find((r) => r.rule === "ecs-readonly-root-filesystem")!.exceptions, 1);
+        const text = renderPlan(before, dev);
+        assert.match(text, /^! accepted exception ecs-readonly-root-filesystem \[security\] — web: task definition "web": container\(s\) "app" have a writable root filesystem: ECS Exec's agent writes there \(outside production only\) {2}\(Security Hub ECS\.5/m);
+        assert.match(text, /^✓ ecs-readonly-root-filesystem \[security\] whole stack, 1 accepted exception\(s\) listed above — /m);
+
+        // A container made root with a reason (the tag runAsRoot sets) is accepted, and the diff says so.
+        const root = mutate(dev, "aws:ecs/taskDefinition:TaskDefinition", "api", (p) => {
+            p.tags = { ...p.tags, "fargatekit:exception:ecs-non-privileged-non-root": "the vendor image binds port 80 as root" };
+            containers((c) => { c.user = "0"; })(p);
+        });
+        const after = await planFromResources(root, "dev", "webapp");
+        assert.equal(after.blocked, false);
+        assert.deepEqual(after.snapshot.checks.violations, []);
+        assert.match(renderPlan(after.snapshot, root), /^! accepted exception ecs-non-privileged-non-root \[security\] — api: container "app" runs as root \(user "0"\): the vendor image binds port 80 as root/m);
+        assert.match(diffSnapshots(before, after.snapshot), /^! new accepted exception ecs-non-privileged-non-root urn:\S+::api: container "app" runs as root/m);
+        // The same container without the reason is a violation, and blocks.
+        const bare = mutate(dev, "aws:ecs/taskDefinition:TaskDefinition", "api", containers((c) => { c.user = "0"; }));
+        assert.equal((await planFromResources(bare, "dev", "webapp")).blocked, true);
     });
 
     it("cost of network hygiene: flow-log delivery and storage by destination, gateway endpoints free, interface endpoints per AZ, NAT bypassed by S3", () => {

@@ -155,6 +155,46 @@ describe("policy rules (offline, through the adapter)", () => {
         assert.match((await violationsOf("ecs-readonly-root-filesystem", noExec))[0].message, /writable root filesystem/);
     });
 
+    it("root and a writable root are accepted only as named exceptions (a reason tag) or a capability-less setup container", async () => {
+        const evaluateRule = async (rule: string, g: PlanResource[]) => evaluate(g, rules.filter((r) => r.name === rule));
+        const tagged = (rule: string, reason: string) => (p: Record<string, any>) => { p.tags = { ...p.tags, [`fargatekit:exception:${rule}`]: reason }; };
+        const root = mutate(graphs.prod, TD, "web", (p) => { containers((c) => { c.user = "0"; })(p); tagged("ecs-non-privileged-non-root", "vendor image binds port 80")(p); });
+        const rootEval = await evaluateRule("ecs-non-privileged-non-root", root);
+        assert.deepEqual(rootEval.findings, []);
+        assert.deepEqual(rootEval.exceptions.map((x) => [x.urn?.split("::").pop(), x.reason]), [["web", 'container "app" runs as root (user "0"): vendor image binds port 80']]);
+        // The reason never covers a privileged container, nor a different rule's relaxation.
+        const privileged = mutate(root, TD, "web", containers((c) => { c.privileged = true; }));
+        assert.match((await evaluateRule("ecs-non-privileged-non-root", privileged)).findings[0].message, /is privileged/);
+        const writable = mutate(graphs.prod, TD, "web", (p) => { containers((c) => { c.readonlyRootFilesystem = false; })(p); tagged("ecs-non-privileged-non-root", "wrong rule")(p); });
+        assert.equal((await evaluateRule("ecs-readonly-root-filesystem", writable)).findings.length, 1);
+        const named = mutate(writable, TD, "web", tagged("ecs-readonly-root-filesystem", "the image rewrites its config at start"));
+        const namedEval = await evaluateRule("ecs-readonly-root-filesystem", named);
+        assert.deepEqual([namedEval.findings.length, namedEval.exceptions.length, namedEval.outcomes[0].exceptions], [0, 1, 1]);
+        assert.match(namedEval.exceptions[0].reason, /the image rewrites its config at start$/);
+
+        // A setup container: root, not essential, every capability dropped, read-only, the app waits for it.
+        const setup = { name: "writable-paths", image: "busybox", essential: false, user: "0", readonlyRootFilesystem: true, command: ["chmod", "1777", "/tmp"], linuxParameters: { capabilities: { drop: ["ALL"] } }, logConfiguration: { logDriver: "awslogs" } };
+        const withSetup = (edit: (s: Record<string, any>, app: Record<string, any>) => void) => mutate(graphs.prod, TD, "web", (p) => {
+            const list = JSON.parse(p.containerDefinitions);
+            const extra = structuredClone(setup);
+            list[0].dependsOn = [{ containerName: "writable-paths", condition: "SUCCESS" }];
+            edit(extra, list[0]);
+            p.containerDefinitions = JSON.stringify([...list, extra]);
+        });
+        const ok = await evaluateRule("ecs-non-privileged-non-root", withSetup(() => undefined));
+        assert.deepEqual([ok.findings, ok.exceptions.length], [[], 1]);
+        assert.match(ok.exceptions[0].reason, /only to open the writable volumes/);
+        for (const [what, edit] of [
+            ["keeps its capabilities", (x: Record<string, any>) => { delete x.linuxParameters; }],
+            ["is essential", (x: Record<string, any>) => { x.essential = true; }],
+            ["serves a port", (x: Record<string, any>) => { x.portMappings = [{ containerPort: 80 }]; }],
+            ["is not waited for", (_x: Record<string, any>, app: Record<string, any>) => { delete app.dependsOn; }],
+        ] as const) {
+            const found = (await evaluateRule("ecs-non-privileged-non-root", withSetup(edit))).findings;
+            assert.ok(found.some((f) => /"writable-paths" runs as root/.test(f.message)), `a root container that ${what} is a violation`);
+        }
+    });
+
     it("a stack that creates no VPC: the network rules report not applicable with the reason, never a pass", async () => {
         const adopted = graphs.dev.filter((r) => ![VPC, FLOW_LOG, DEFAULT_SG].includes(r.type));
         const { findings, outcomes } = await evaluate(adopted, rules.filter((r) => ["vpc-flow-logs", "vpc-default-sg-closed", "flow-log-delivery"].includes(r.name)));

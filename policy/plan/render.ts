@@ -104,9 +104,15 @@ export function renderPlan(snapshot: Snapshot, resources: PlanResource[]): strin
     const v = snapshot.checks.violations;
     const rules = snapshot.checks.rules;
     const skipped = rules.filter((x) => x.notApplicable !== undefined);
-    out.push("", `== Checks: ${rules.length} rules, ${v.length} violation(s), ${skipped.length} not applicable`);
+    const accepted = snapshot.checks.exceptions ?? [];
+    out.push("", `== Checks: ${rules.length} rules, ${v.length} violation(s), ${accepted.length} accepted exception(s), ${skipped.length} not applicable`);
     for (const f of v) out.push(`✗ [${f.enforcementLevel}] ${f.rule} — ${f.urn ? f.urn.split("::").pop() : "stack"}: ${f.message}  (${f.source})`);
-    for (const r of rules.filter((x) => x.violations === 0 && x.notApplicable === undefined)) out.push(`✓ ${r.rule} [${r.category}] ${r.checked >= 0 ? `${r.checked} resource(s)` : "whole stack"} — ${r.source}`);
+    // Deliberate relaxations, each with its reason: neither a pass nor a violation.
+    for (const x of accepted) out.push(`! accepted exception ${x.rule} [${x.category}] — ${x.urn ? x.urn.split("::").pop() : "stack"}: ${x.reason}  (${x.source})`);
+    for (const r of rules.filter((x) => x.violations === 0 && x.notApplicable === undefined)) {
+        const checked = r.checked >= 0 ? `${r.checked} resource(s)` : "whole stack";
+        out.push(`✓ ${r.rule} [${r.category}] ${checked}${r.exceptions ? `, ${r.exceptions} accepted exception(s) listed above` : ""} — ${r.source}`);
+    }
     for (const r of skipped) out.push(`– ${r.rule} [${r.category}] not applicable: ${r.notApplicable} — ${r.source}`);
     out.push("", `== Estimated monthly cost (USD, ${PRICES_REGION} list prices of ${PRICES_DATE}; see policy/plan/prices.ts)`);
     for (const l of snapshot.cost.lines.filter((x) => x.monthly > 0)) out.push(`${`$${l.monthly.toFixed(2)}`.padStart(9)}  ${short(l.type)} ${l.name} — ${l.basis}`);

@@ -2,7 +2,7 @@
  * The plan as data: a deterministic snapshot (same graph → same bytes: keys sorted, no timestamps,
  * JSON-in-strings parsed so diffs show the field that changed) and the diff of two snapshots.
  */
-import type { Evaluation, Finding, PlanResource, RuleOutcome } from "../adapter";
+import type { AcceptedException, Evaluation, Finding, PlanResource, RuleOutcome } from "../adapter";
 import type { CostEstimate } from "./cost";
 import type { Rollout } from "./rollout";
 
@@ -21,7 +21,8 @@ export interface Snapshot {
     stack: string;
     project: string;
     resources: Record<string, SnapshotResource>;
-    checks: { violations: Finding[]; rules: RuleOutcome[] };
+    /** Violations, every rule's outcome, and the resources accepted as named exceptions (with their reasons). */
+    checks: { violations: Finding[]; rules: RuleOutcome[]; exceptions: AcceptedException[] };
     cost: CostEstimate;
     rollouts: Rollout[];
 }
@@ -52,7 +53,8 @@ export function buildSnapshot(stack: string, project: string, resources: PlanRes
         };
     }
     const violations = [...evaluation.findings].sort((a, b) => `${a.rule}\u0000${a.urn}\u0000${a.message}`.localeCompare(`${b.rule}\u0000${b.urn}\u0000${b.message}`));
-    return { stack, project, resources: out, checks: { violations, rules: evaluation.outcomes }, cost, rollouts };
+    const exceptions = [...evaluation.exceptions].sort((a, b) => `${a.rule}\u0000${a.urn}\u0000${a.reason}`.localeCompare(`${b.rule}\u0000${b.urn}\u0000${b.reason}`));
+    return { stack, project, resources: out, checks: { violations, rules: evaluation.outcomes, exceptions }, cost, rollouts };
 }
 
 /** JSON with object keys sorted at every level, two-space indented, newline-terminated. */
@@ -103,6 +105,12 @@ export function diffSnapshots(before: Snapshot, after: Snapshot): string {
     const now = new Set(after.checks.violations.map(key));
     for (const f of after.checks.violations) if (!was.has(key(f))) lines.push(`! new violation [${f.enforcementLevel}] ${key(f)}`);
     for (const f of before.checks.violations) if (!now.has(key(f))) lines.push(`✓ resolved ${key(f)}`);
+    // A new relaxation is what a reviewer must see even though nothing fails.
+    const exceptionKey = (x: AcceptedException) => `${x.rule} ${x.urn ?? "stack"}: ${x.reason}`;
+    const accepted = new Set((before.checks.exceptions ?? []).map(exceptionKey));
+    const stillAccepted = new Set((after.checks.exceptions ?? []).map(exceptionKey));
+    for (const x of after.checks.exceptions ?? []) if (!accepted.has(exceptionKey(x))) lines.push(`! new accepted exception ${exceptionKey(x)}`);
+    for (const x of before.checks.exceptions ?? []) if (!stillAccepted.has(exceptionKey(x))) lines.push(`✓ exception gone ${exceptionKey(x)}`);
     // A rule that stops applying checks nothing any more: say so, it may hide a regression.
     const skippedBefore = new Set(before.checks.rules.filter((r) => r.notApplicable !== undefined).map((r) => r.rule));
     for (const r of after.checks.rules) if (r.notApplicable !== undefined && !skippedBefore.has(r.rule)) lines.push(`– no longer applies: ${r.rule} (${r.notApplicable})`);

@@ -5,6 +5,7 @@
  * Control catalogue: https://docs.aws.amazon.com/securityhub/latest/userguide/securityhub-controls-reference.html
  */
 import type { PolicyResource } from "@pulumi/policy";
+import { ExceptionRule, exceptionReason } from "../../components/exceptions";
 import { asArray, containersOf, isProduction, ProjectRule, resourceRule, RuleCategory, StackGraph, stackRule, statementsOf, TYPES } from "./util";
 
 const SH = "Security Hub";
@@ -27,6 +28,21 @@ function ingressOf(g: StackGraph): Ingress[] {
         out.push({ sg: r.props.securityGroupId, protocol: String(r.props.protocol), from: r.props.fromPort, to: r.props.toPort, cidrs: [...asArray<string>(r.props.cidrBlocks), ...asArray<string>(r.props.ipv6CidrBlocks)], sourceSg: r.props.sourceSecurityGroupId, declaredBy: r });
     }
     return out;
+}
+
+/**
+ * A container that only prepares the task for the others: not essential, every Linux capability
+ * dropped, a read-only root, no port, and every essential container waits for it to exit 0.
+ */
+function isSetupContainer(c: Record<string, any>, all: Record<string, any>[]): boolean {
+    const essentials = all.filter((x) => x.essential !== false);
+    return c.essential === false
+        && asArray<string>(c.linuxParameters?.capabilities?.drop).includes("ALL")
+        && asArray<string>(c.linuxParameters?.capabilities?.add).length === 0
+        && c.readonlyRootFilesystem === true
+        && asArray(c.portMappings).length === 0
+        && essentials.length > 0
+        && essentials.every((e) => asArray<any>(e.dependsOn).some((d) => d.containerName === c.name && d.condition === "SUCCESS"));
 }
 
 /** Services whose task definition is `td` (matched by ARN or family). */
@@ -76,31 +92,48 @@ export const securityRules: ProjectRule[] = [
     }),
     resourceRule({
         name: "ecs-non-privileged-non-root",
-        description: "Containers run unprivileged and as a non-root user.",
+        description: "Containers run unprivileged and as a non-root user — except a named runAsRoot exception or a capability-less setup container (see exceptions).",
         category: RuleCategory.Security,
         source: `${SH} ECS.4; Control Tower CT.ECS.PR.3 (non-root user)`,
         types: [TYPES.taskDefinition],
-    }, (p, _a, report) => {
-        for (const c of containersOf(p)) {
+    }, (p, _a, report, accept) => {
+        const all = containersOf(p);
+        const reason = exceptionReason(p.tags, ExceptionRule.NonRoot);
+        for (const c of all) {
             if (c.privileged === true) report(`container "${c.name}" is privileged`);
-            if (c.user === undefined || /^(0|root)(:|$)/.test(String(c.user))) report(`container "${c.name}" runs as root (user ${JSON.stringify(c.user ?? "image default")})`);
+            if (!(c.user === undefined || /^(0|root)(:|$)/.test(String(c.user)))) continue;
+            const runsAs = `container "${c.name}" runs as root (user ${JSON.stringify(c.user ?? "image default")})`;
+            // EXCEPTION (structural): a setup container that only fixes volume permissions before the app
+            // starts. Fargate's bind-mount volumes are writable by root alone, so opening them to a
+            // non-root app takes root once; with every capability dropped it can do little else.
+            if (isSetupContainer(c, all)) accept(`${runsAs} only to open the writable volumes: every capability dropped, read-only root, not essential, the app waits for it to exit 0`);
+            // EXCEPTION (named): an image that cannot run otherwise, with the reason its owner gave
+            // (tag fargatekit:exception:ecs-non-privileged-non-root, set by runAsRoot).
+            else if (reason) accept(`${runsAs}: ${reason}`);
+            else report(runsAs);
         }
     }),
     stackRule({
         name: "ecs-readonly-root-filesystem",
-        description: "Containers have a read-only root filesystem — except where ECS Exec needs it writable (see exception).",
+        description: "Containers have a read-only root filesystem — except where ECS Exec needs it writable, or a named writableRootFilesystem exception (see exceptions).",
         category: RuleCategory.Security,
         source: `${SH} ECS.5; Checkov CKV_AWS_336`,
-    }, (g, _a, report) => {
+    }, (g, _a, report, accept) => {
         for (const td of g.ofType(TYPES.taskDefinition)) {
             const writable = containersOf(td.props).filter((c) => c.readonlyRootFilesystem !== true);
             if (writable.length === 0) continue;
+            const what = `task definition "${td.name}": container(s) ${writable.map((c) => `"${c.name}"`).join(", ")} have a writable root filesystem`;
             // EXCEPTION: ECS Exec's SSM agent writes to the container's root filesystem ("ECS Exec
             // considerations", ECS developer guide), so a task definition that only runs under services
             // with enableExecuteCommand outside production may keep it writable. Production never execs.
             const services = servicesOf(g, td);
             const execOnly = services.length > 0 && services.every((s) => s.props.enableExecuteCommand === true && !isProduction(s.props));
-            if (!execOnly) report(`task definition "${td.name}": container(s) ${writable.map((c) => `"${c.name}"`).join(", ")} have a writable root filesystem`, td.urn);
+            // EXCEPTION (named): an image that writes where no volume can go, with the reason its owner
+            // gave (tag fargatekit:exception:ecs-readonly-root-filesystem, set by writableRootFilesystem).
+            const reason = exceptionReason(td.props.tags, ExceptionRule.ReadonlyRoot);
+            if (execOnly) accept(`${what}: ECS Exec's agent writes there (outside production only)`, td.urn);
+            else if (reason) accept(`${what}: ${reason}`, td.urn);
+            else report(what, td.urn);
         }
     }),
     resourceRule({

@@ -28,10 +28,21 @@ export type ResourceRule = ResourceValidationPolicy & RuleMeta & {
 export type StackRule = StackValidationPolicy & RuleMeta;
 export type ProjectRule = ResourceRule | StackRule;
 
+/**
+ * Records that a resource the rule would report is a deliberate, named exception (`reason` says
+ * why): the offline plan lists it as an accepted exception, neither passed nor violated. Under
+ * `pulumi preview --policy-pack` (which has no such outcome) the resource simply passes.
+ */
+export type AcceptException = (reason: string, urn?: string) => void;
+
+/** The property the offline adapter adds to a rule's arguments to collect accepted exceptions. */
+export const ACCEPT_EXCEPTION = "acceptException";
+const acceptOf = (args: object): AcceptException => (args as { [ACCEPT_EXCEPTION]?: AcceptException })[ACCEPT_EXCEPTION] ?? (() => undefined);
+
 /** A resource rule: `check` runs only for resources whose type is in `types`. */
 export function resourceRule(
     meta: Omit<ResourceRule, "validateResource" | "enforcementLevel" | "appliesTo"> & { types: string[]; enforcementLevel?: ResourceRule["enforcementLevel"] },
-    check: (props: Record<string, any>, args: ResourceValidationArgs, report: ReportViolation) => void,
+    check: (props: Record<string, any>, args: ResourceValidationArgs, report: ReportViolation, accept: AcceptException) => void,
 ): ResourceRule {
     const { types, ...rest } = meta;
     return {
@@ -41,7 +52,7 @@ export function resourceRule(
         validateResource: (args, report) => {
             // Like @pulumi/policy's validateResourceOfType: another type is "not applicable", not "passed".
             if (!types.includes(args.type)) args.notApplicable(`applies only to ${types.join(", ")}`);
-            check(args.props, args, report);
+            check(args.props, args, report, acceptOf(args));
         },
     };
 }
@@ -49,12 +60,12 @@ export function resourceRule(
 /** A stack rule over the whole graph (the resources' outputs). */
 export function stackRule(
     meta: Omit<StackRule, "validateStack" | "enforcementLevel"> & { enforcementLevel?: StackRule["enforcementLevel"] },
-    check: (graph: StackGraph, args: StackValidationArgs, report: ReportViolation) => void,
+    check: (graph: StackGraph, args: StackValidationArgs, report: ReportViolation, accept: AcceptException) => void,
 ): StackRule {
     return {
         enforcementLevel: meta.category === RuleCategory.Reliability ? "advisory" : "mandatory",
         ...meta,
-        validateStack: (args, report) => check(new StackGraph(args.resources), args, report),
+        validateStack: (args, report) => check(new StackGraph(args.resources), args, report, acceptOf(args)),
     };
 }
 

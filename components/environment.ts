@@ -12,6 +12,7 @@ import { Network, NatGateways } from "./network";
 import { TaskSubnets } from "./placement";
 import { Queue } from "./queue";
 import { Registry } from "./registry";
+import { ReleaseArgs, shiftsTraffic } from "./release";
 import { OverlapPolicy, ScheduledTask, ScheduleRetryArgs } from "./scheduled-task";
 import { Exposure, InternalServiceRef, Service } from "./service";
 import { ContainerHealthCheck } from "./task-definition";
@@ -143,6 +144,8 @@ export interface EnvironmentServiceArgs {
     queue?: EnvironmentQueueArgs;
     /** Target-tracking autoscaling. */
     autoscaling?: AutoscalingArgs;
+    /** How a new task definition goes live (public services may shift traffic blue/green, canary, linear). @default rolling */
+    release?: ReleaseArgs;
 }
 
 /** One scheduled job of the environment: the image with its own command, size and schedule. */
@@ -325,8 +328,11 @@ export class Environment extends pulumi.ComponentResource {
             // 0.1 made one WebService per load balancer; the first public service inherits that
             // WebService's load balancer, so its listeners, certificate and DNS records stay.
             const legacyName = args.services.find((s) => s.route !== undefined)!.name;
+            // One test listener per port that a traffic-shifting public service asks for.
+            const testListenerPorts = [...new Set(publicServices.filter((s) => shiftsTraffic(s.release) && s.release?.testListenerPort !== undefined).map((s) => s.release!.testListenerPort!))];
             own.loadBalancer = new LoadBalancer("lb", {
                 ...args.loadBalancer,
+                ...(testListenerPorts.length > 0 ? { testListenerPorts } : {}),
                 network: this.network,
                 https: args.https,
                 retainAccessLogsOnDelete: retain,
@@ -353,7 +359,11 @@ export class Environment extends pulumi.ComponentResource {
                 network: this.network,
                 subnets: s.subnets,
                 expose: s.expose,
-                route: s.route ? { ...s.route, loadBalancer: this.loadBalancer! } : undefined,
+                route: s.route ? {
+                    ...s.route,
+                    loadBalancer: this.loadBalancer!,
+                    ...(shiftsTraffic(s.release) && s.release?.testListenerPort !== undefined ? { testListenerArn: this.loadBalancer!.testListenerArn(s.release.testListenerPort) } : {}),
+                } : undefined,
                 calls,
                 queue: this.queues[s.name],
                 task: {
@@ -378,6 +388,7 @@ export class Environment extends pulumi.ComponentResource {
                 healthCheckGracePeriod: s.healthCheckGracePeriod,
                 enableExecuteCommand: s.exec,
                 autoscaling: s.autoscaling,
+                release: s.release,
                 tags,
             }, { parent: this, aliases: isLegacyWeb ? [{ type: LEGACY_WEB_SERVICE_TYPE, parent: pulumi.rootStackResource }] : [] });
         }

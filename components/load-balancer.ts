@@ -68,6 +68,12 @@ export interface LoadBalancerArgs {
     retainAccessLogsOnDelete?: boolean;
     /** Seconds an idle connection stays open; an app's keep-alive timeout must exceed it. @default 60 */
     idleTimeout?: number;
+    /**
+     * Ports of test listeners (blue/green, canary and linear releases send test traffic to the new
+     * revision there before production traffic moves). Each gets a listener like the production one
+     * (HTTPS with HTTPS on, else HTTP) with a 404 default, open to the internet.
+     */
+    testListenerPorts?: number[];
     /** Tags for every resource. */
     tags?: Record<string, string>;
 }
@@ -87,6 +93,10 @@ export function loadBalancerProblems(args: LoadBalancerArgs): string[] {
     const problems: string[] = [];
     checkInteger(problems, "idleTimeout", args.idleTimeout, 1, 4000);
     checkInteger(problems, "accessLogsExpireDays", args.accessLogsExpireDays, 1, 3650);
+    for (const [i, port] of (args.testListenerPorts ?? []).entries()) {
+        checkInteger(problems, `testListenerPorts[${i}]`, port, 1, 65535);
+        if (port === 80 || port === 443) problems.push(`testListenerPorts[${i}]: got ${port}; allowed: a port other than 80 and 443, which carry production traffic`);
+    }
     if (args.https) {
         const { certificateArn, domain, hostedZoneId } = args.https;
         if (!certificateArn && !domain) problems.push("https: needs certificateArn (an issued ACM certificate) or domain with hostedZoneId");
@@ -106,6 +116,9 @@ export function loadBalancerProblems(args: LoadBalancerArgs): string[] {
  * access logs. Unmatched requests get a 404; each public `Service` adds a listener rule and a
  * target group of its own.
  */
+/** Each LoadBalancer's test listeners by port (see `LoadBalancer.testListenerArn`). */
+const testListeners = new WeakMap<LoadBalancer, Map<number, aws.lb.Listener>>();
+
 export class LoadBalancer extends pulumi.ComponentResource {
     public readonly loadBalancer: aws.lb.LoadBalancer;
     public readonly securityGroup: aws.ec2.SecurityGroup;
@@ -120,6 +133,11 @@ export class LoadBalancer extends pulumi.ComponentResource {
     public readonly securityGroupId: pulumi.Output<string>;
     public readonly arnSuffix: pulumi.Output<string>;
     public readonly dnsName: pulumi.Output<string>;
+
+    /** The ARN of the test listener on `port` (one of `testListenerPorts`), else undefined. */
+    public testListenerArn(port: number): pulumi.Output<string> | undefined {
+        return testListeners.get(this)?.get(port)?.arn;
+    }
 
     constructor(name: string, args: LoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("fargatekit:index:LoadBalancer", name, {}, opts);
@@ -140,10 +158,11 @@ export class LoadBalancer extends pulumi.ComponentResource {
             description: `Load balancer ${name}: HTTP(S) from the internet`,
             tags: { ...args.tags, Name: `${name}-alb` },
         }, parent);
-        for (const port of httpsOn ? [80, 443] : [80]) {
+        const testPorts = [...new Set(args.testListenerPorts ?? [])].sort((a, b) => a - b);
+        for (const port of [...(httpsOn ? [80, 443] : [80]), ...testPorts]) {
             new aws.vpc.SecurityGroupIngressRule(`${name}-alb-in-${port}`, {
                 securityGroupId: this.securityGroup.id,
-                description: `HTTP${port === 443 ? "S" : ""} from anywhere`,
+                description: port === 80 || port === 443 ? `HTTP${port === 443 ? "S" : ""} from anywhere` : `Test traffic (port ${port}) from anywhere`,
                 ipProtocol: "tcp",
                 fromPort: port,
                 toPort: port,
@@ -230,6 +249,21 @@ export class LoadBalancer extends pulumi.ComponentResource {
                 tags: args.tags,
             }, parent);
         }
+
+        // Test listeners: what the production listener is (protocol, certificate, TLS policy), on another
+        // port; only ECS's test rules forward anything there.
+        const tests = new Map<number, aws.lb.Listener>();
+        for (const port of testPorts) {
+            tests.set(port, new aws.lb.Listener(`${name}-test-${port}`, {
+                loadBalancerArn: this.loadBalancer.arn,
+                port,
+                protocol: httpsOn ? "HTTPS" : "HTTP",
+                ...(httpsOn ? { sslPolicy: args.https!.tlsPolicy ?? TlsPolicy.Tls13And12, certificateArn } : {}),
+                defaultActions: noRoute,
+                tags: args.tags,
+            }, parent));
+        }
+        testListeners.set(this, tests);
 
         const host = args.https?.domain ? pulumi.output(args.https.domain) : this.loadBalancer.dnsName;
         this.url = pulumi.interpolate`${httpsOn ? "https" : "http"}://${host}`;

@@ -7,7 +7,7 @@
 import { z } from "zod";
 import {
     CapacityMode, environmentProblems, listenerRuleProblems, EnvironmentServiceArgs, Exposure, exposureOf, HEALTH_CHECK_LIMITS, NatGateways,
-    QUEUE_LIMITS, RULE_PRIORITY_RANGE, TARGET_HEALTH_CHECK_LIMITS, TaskSubnets,
+    QUEUE_LIMITS, RELEASE_LIMITS, ReleaseStrategy, RULE_PRIORITY_RANGE, TARGET_HEALTH_CHECK_LIMITS, TaskSubnets,
 } from "fargatekit";
 
 import { containerProblems, enumOf, envName, int, logRetention } from "./fields";
@@ -53,6 +53,24 @@ const queue = z.strictObject({
     retentionSeconds: int(...QUEUE_LIMITS.retentionSeconds).default(345_600),
 });
 
+/** A percentage AWS takes in steps of 0.1 (canaryPercent, linear stepPercent). */
+const tenths = (lo: number, hi: number) => z.number().min(lo).max(hi).refine((v) => Math.abs(v * 10 - Math.round(v * 10)) < 1e-9, { message: "must be in steps of 0.1" });
+
+/**
+ * How a new task definition goes live (components/release.ts): ROLLING, or for a public service
+ * BLUE_GREEN, CANARY or LINEAR traffic shifting. Ranges are AWS's; which field belongs to which
+ * strategy, and public-only, are checked with the service (releaseProblems).
+ */
+const release = z.strictObject({
+    strategy: enumOf(ReleaseStrategy).default(ReleaseStrategy.Rolling),
+    bakeTimeMinutes: int(...RELEASE_LIMITS.bakeTimeMinutes).optional(),
+    canaryPercent: tenths(...RELEASE_LIMITS.canaryPercent).optional(),
+    canaryBakeTimeMinutes: int(...RELEASE_LIMITS.canaryBakeTimeMinutes).optional(),
+    linearStepPercent: tenths(...RELEASE_LIMITS.linearStepPercent).optional(),
+    linearStepBakeTimeMinutes: int(...RELEASE_LIMITS.linearStepBakeTimeMinutes).optional(),
+    testListenerPort: int(...RELEASE_LIMITS.testListenerPort).optional(),
+});
+
 const autoscaling = z.strictObject({
     minCount: int(0, 1000),
     maxCount: int(1, 1000),
@@ -92,6 +110,8 @@ export const serviceSchema = z.strictObject({
     /** A work queue (with its own DLQ) created for this service to consume; it gets QUEUE_URL. */
     queue: queue.optional(),
     autoscaling: autoscaling.optional(),
+    /** How a new task definition goes live; rolling when omitted. */
+    release: release.optional(),
 }).transform((s) => ({
     ...s,
     // The app's probe for the kind of process: HTTP for services with a port, the heartbeat for workers.

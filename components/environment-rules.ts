@@ -8,11 +8,11 @@
 import type { EnvironmentArgs, EnvironmentServiceArgs } from "./environment";
 import { routePaths } from "./listener-rules";
 import { AUTONAME_SUFFIX_LENGTH, ELB_NAME_MAX } from "./names";
-import { releaseProblems, shiftsTraffic } from "./release";
+import { releaseProblems, shiftsTraffic, testCidrProblems } from "./release";
 import { Exposure, exposureOf } from "./service";
 
 /** Every cross-service problem (empty when the services fit together). */
-export function environmentProblems(args: { services: readonly EnvironmentServiceArgs[]; network?: EnvironmentArgs["network"] }, keyPrefix = ""): string[] {
+export function environmentProblems(args: { services: readonly EnvironmentServiceArgs[]; network?: EnvironmentArgs["network"]; loadBalancer?: EnvironmentArgs["loadBalancer"] }, keyPrefix = ""): string[] {
     const p: string[] = [];
     const services = args.services ?? [];
     if (services.length === 0) p.push(`${keyPrefix}services: got none; an environment runs at least one service`);
@@ -58,6 +58,12 @@ export function environmentProblems(args: { services: readonly EnvironmentServic
             p.push(`${key(s, "expose")}: "internal" but no service lists "${s.name}" in calls, so nothing can reach it; add it to a caller's calls or make it "none"`);
         }
     }
+    const testers = services.filter((s) => exposureOf(s) === Exposure.Public && shiftsTraffic(s.release) && s.release?.testListenerPort !== undefined);
+    if (testers.length > 0 && (args.loadBalancer?.testListenerCidrs ?? []).length === 0) {
+        p.push(`${keyPrefix}loadBalancer.testListenerCidrs: required with ${testers.map((s) => `${key(s, "release.testListenerPort")} ${s.release!.testListenerPort}`).join(", ")}; ` +
+            `give the IPv4 CIDRs of the people or CI runners that test green: a test port is never open to the internet (Security Hub EC2.18 allows only 80 and 443)`);
+    }
+    p.push(...testCidrProblems(args.loadBalancer?.testListenerCidrs, `${keyPrefix}loadBalancer.testListenerCidrs`));
     const cycle = callCycle(services);
     if (cycle) p.push(`${keyPrefix}services: calls go round in a circle (${cycle.join(" → ")}); callers are created after the services they call`);
     if ((args.network?.azCount ?? 2) < 2 && services.some((s) => s.route !== undefined)) {

@@ -74,6 +74,8 @@ export interface EnvironmentLoadBalancerArgs {
     accessLogsExpireDays?: number;
     /** Seconds an idle connection stays open; public services get `KEEP_ALIVE_TIMEOUT_MS` 5 s above it. @default 60 */
     idleTimeout?: number;
+    /** IPv4 CIDRs that may reach the test listeners (`services[].release.testListenerPort`); required with one. */
+    testListenerCidrs?: string[];
 }
 
 /** A public service's route on the environment's load balancer. */

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createAccessLogsBucket } from "./access-logs";
 import { assertComponentName, ELB_NAME_MAX } from "./names";
+import { testCidrProblems } from "./release";
 import { checkInteger } from "./validate";
 
 /** TLS policies for the HTTPS listener; both negotiate TLS 1.3 (ELB user guide, "Security policies for your Application Load Balancer"). */
@@ -74,6 +75,11 @@ export interface LoadBalancerArgs {
      * (HTTPS with HTTPS on, else HTTP) with a 404 default, open to the internet.
      */
     testListenerPorts?: number[];
+    /**
+     * IPv4 CIDRs that may reach the test listeners (testers, CI runners); required with
+     * `testListenerPorts`. Never 0.0.0.0/0: Security Hub EC2.18 allows only 80 and 443 from the internet.
+     */
+    testListenerCidrs?: string[];
     /** Tags for every resource. */
     tags?: Record<string, string>;
 }
@@ -93,6 +99,10 @@ export function loadBalancerProblems(args: LoadBalancerArgs): string[] {
     const problems: string[] = [];
     checkInteger(problems, "idleTimeout", args.idleTimeout, 1, 4000);
     checkInteger(problems, "accessLogsExpireDays", args.accessLogsExpireDays, 1, 3650);
+    if ((args.testListenerPorts ?? []).length > 0 && (args.testListenerCidrs ?? []).length === 0) {
+        problems.push(`testListenerCidrs: required with testListenerPorts ${args.testListenerPorts!.join(", ")}; give the IPv4 CIDRs that test green (a test port is never open to the internet, Security Hub EC2.18)`);
+    }
+    problems.push(...testCidrProblems(args.testListenerCidrs, "testListenerCidrs"));
     for (const [i, port] of (args.testListenerPorts ?? []).entries()) {
         checkInteger(problems, `testListenerPorts[${i}]`, port, 1, 65535);
         if (port === 80 || port === 443) problems.push(`testListenerPorts[${i}]: got ${port}; allowed: a port other than 80 and 443, which carry production traffic`);
@@ -159,15 +169,28 @@ export class LoadBalancer extends pulumi.ComponentResource {
             tags: { ...args.tags, Name: `${name}-alb` },
         }, parent);
         const testPorts = [...new Set(args.testListenerPorts ?? [])].sort((a, b) => a - b);
-        for (const port of [...(httpsOn ? [80, 443] : [80]), ...testPorts]) {
+        for (const port of httpsOn ? [80, 443] : [80]) {
             new aws.vpc.SecurityGroupIngressRule(`${name}-alb-in-${port}`, {
                 securityGroupId: this.securityGroup.id,
-                description: port === 80 || port === 443 ? `HTTP${port === 443 ? "S" : ""} from anywhere` : `Test traffic (port ${port}) from anywhere`,
+                description: `HTTP${port === 443 ? "S" : ""} from anywhere`,
                 ipProtocol: "tcp",
                 fromPort: port,
                 toPort: port,
                 cidrIpv4: "0.0.0.0/0",
             }, parent);
+        }
+        // Test ports: only from the given ranges (Security Hub EC2.18: 80 and 443 alone may face the internet).
+        for (const port of testPorts) {
+            for (const [i, cidr] of (args.testListenerCidrs ?? []).entries()) {
+                new aws.vpc.SecurityGroupIngressRule(`${name}-alb-test-${port}-${i}`, {
+                    securityGroupId: this.securityGroup.id,
+                    description: `Test traffic to green (port ${port}) from ${cidr}`,
+                    ipProtocol: "tcp",
+                    fromPort: port,
+                    toPort: port,
+                    cidrIpv4: cidr,
+                }, parent);
+            }
         }
 
         let dependsOn: pulumi.Resource[] = [];

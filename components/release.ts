@@ -50,8 +50,8 @@ export interface ReleaseArgs {
     linearStepBakeTimeMinutes?: number;
     /**
      * A load-balancer port whose listener sends test traffic to green before production moves (ECS's
-     * test listener rule). The port is open to the internet like 80/443: anyone who finds it reaches
-     * the new revision during the deployment. None when omitted.
+     * test listener rule). Only the load balancer's `testListenerCidrs` may reach it (Security Hub
+     * EC2.18 allows only 80 and 443 from the internet). None when omitted.
      */
     testListenerPort?: number;
 }
@@ -73,6 +73,21 @@ export const RELEASE_DEFAULTS = {
     linearStepPercent: 10,
     linearStepBakeTimeMinutes: 6,
 } as const;
+
+/**
+ * An IPv4 CIDR that may reach a test listener: not the whole internet (/0), which Security Hub EC2.18
+ * allows only on 80 and 443.
+ */
+export const TEST_CIDR_PATTERN = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/([1-9]|[12]\d|3[0-2])$/;
+
+/** Problems with the CIDRs allowed to reach test listeners (empty when fine). */
+export function testCidrProblems(cidrs: readonly string[] | undefined, key: string): string[] {
+    return (cidrs ?? []).flatMap((c, i) => {
+        const m = TEST_CIDR_PATTERN.exec(c);
+        return m && m.slice(1, 5).every((o) => Number(o) <= 255) ? []
+            : [`${key}[${i}]: got "${c}"; allowed: an IPv4 CIDR with a prefix of /1–/32 (not 0.0.0.0/0: only 80 and 443 may be open to the internet, Security Hub EC2.18)`];
+    });
+}
 
 /** Ports the load balancer's production listeners use; a test listener takes another. */
 export const PRODUCTION_LISTENER_PORTS = [80, 443] as const;

@@ -125,7 +125,7 @@ const _isEnvironmentService: EnvironmentServiceArgs = {} as ServiceConfig;
 void _isEnvironmentService;
 
 /** The rules over a service's fields and across services that the schema cannot say alone. */
-export function servicesProblems(project: string, services: readonly ServiceConfig[], network: { natGateways: NatGateways; azCount: number }): string[] {
+export function servicesProblems(project: string, services: readonly ServiceConfig[], network: { natGateways: NatGateways; azCount: number }, loadBalancer?: { testListenerCidrs?: string[] }): string[] {
     const p: string[] = [];
     for (const s of services) {
         const k = (field: string) => `${project}:services.${s.name}.${field}`;
@@ -155,6 +155,6 @@ export function servicesProblems(project: string, services: readonly ServiceConf
         // Priority range, at most 5 condition values, allowed characters (ELB listener-rule rules).
         if (s.route) p.push(...listenerRuleProblems(s.route).map((problem) => `${k("route")}.${problem}`));
     }
-    p.push(...environmentProblems({ services, network }, `${project}:`));
+    p.push(...environmentProblems({ services, network, loadBalancer }, `${project}:`));
     return p;
 }

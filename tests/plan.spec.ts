@@ -117,7 +117,9 @@ describe("offline plan", () => {
 
         const before = (await planFromResources(dev, "dev", "webapp")).snapshot;
         const text = renderPlan(before, dev);
-        assert.match(text, /^== Checks: \d+ rules, 0 violation\(s\), 1 not applicable$/m);
+        // dev: no VPC endpoint, and every service rolls (no traffic-shifting release).
+        assert.match(text, /^== Checks: \d+ rules, 0 violation\(s\), 2 not applicable$/m);
+        assert.match(text, /^– ecs-traffic-shifting \[aws\] not applicable: no service releases blue\/green, canary or linear — /m);
         assert.match(text, /^– vpc-endpoint-placement \[aws\] not applicable: the stack creates no VPC endpoint — /m);
         assert.doesNotMatch(text, /^✓ vpc-endpoint-placement/m, "never listed as passed");
         const adopted = dev.filter((r) => !["aws:ec2/vpc:Vpc", "aws:ec2/flowLog:FlowLog", "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"].includes(r.type));

@@ -8,6 +8,7 @@
  * LinearConfiguration, AdvancedConfiguration.
  */
 import { strict as assert } from "node:assert";
+import { blocks, evaluate, toPlanResources } from "../policy/adapter";
 import { committedStack, Graph, ProgramRun, projectConfig, RecordedResource, runStack } from "./harness";
 
 const T = {
@@ -102,7 +103,10 @@ function assertReleaseRules(g: Graph): { shifting: number } {
             assert.equal(test.inputs.priority, prod.inputs.priority);
             assert.deepEqual(weights(test), weights(prod));
             assert.ok(test.ignoreChanges.includes("actions"));
-            assert.ok(g.ofType(T.ingress).some((r) => r.inputs.fromPort === testListener.inputs.port && g.byRef(r.inputs.securityGroupId, "id")?.name === "lb-alb"), "test port admitted");
+            // Admitted only from the given ranges, never the internet (Security Hub EC2.18: 80 and 443 only).
+            const admits = g.ofType(T.ingress).filter((r) => r.inputs.fromPort <= testListener.inputs.port && testListener.inputs.port <= r.inputs.toPort && g.byRef(r.inputs.securityGroupId, "id")?.name === "lb-alb");
+            assert.ok(admits.length > 0, "test port admitted");
+            assert.ok(admits.every((r) => r.inputs.cidrIpv4 !== "0.0.0.0/0" && r.inputs.cidrIpv6 === undefined), "test port not open to the internet");
         }
 
         // The infrastructure role: trusted by ECS, with the AWS managed policy for load balancers, attached
@@ -164,19 +168,23 @@ describe("release strategies", function () {
         }
     });
 
-    const variants: [string, Record<string, unknown>][] = [
-        ["BLUE_GREEN with a test listener", { strategy: "BLUE_GREEN", bakeTimeMinutes: 15, testListenerPort: 8443 }],
+    const variants: [string, Record<string, unknown>, Record<string, unknown>?][] = [
+        ["BLUE_GREEN with a test listener", { strategy: "BLUE_GREEN", bakeTimeMinutes: 15, testListenerPort: 8443 }, { loadBalancer: { testListenerCidrs: ["203.0.113.0/24"] } }],
         ["CANARY", { strategy: "CANARY", canaryPercent: 10, canaryBakeTimeMinutes: 5, bakeTimeMinutes: 5 }],
         ["LINEAR", { strategy: "LINEAR", linearStepPercent: 25, linearStepBakeTimeMinutes: 3 }],
     ];
     const runs = new Map<string, ProgramRun>();
-    for (const [title, release] of variants) {
+    for (const [title, release, extra] of variants) {
         it(`dev with web on ${title}: the graph keeps every rule`, async () => {
-            runs.set(title, await runStack("dev", devWeb({ release })));
+            runs.set(title, await runStack("dev", { ...devWeb({ release }), ...extra }));
             const g = new Graph(runs.get(title)!);
             assert.equal(assertReleaseRules(g).shifting, 1);
             const web = g.ofType(T.service).find((s) => s.name === "web")!;
             assert.equal(web.inputs.deploymentConfiguration.strategy, release.strategy);
+            // The policy pack (what `pulumi preview --policy-pack policy` runs) passes it too.
+            const evaluation = await evaluate(toPlanResources(runs.get(title)!.resources));
+            assert.equal(blocks(evaluation), false, JSON.stringify(evaluation.findings.filter((f) => f.enforcementLevel === "mandatory"), null, 1));
+            assert.equal(evaluation.outcomes.find((o) => o.rule === "ecs-traffic-shifting")?.violations, 0);
         });
     }
 
@@ -211,6 +219,8 @@ describe("release config: bad values are refused before any resource, naming the
         ["a linear step below AWS's 3 %", patch("web", { release: { strategy: "LINEAR", linearStepPercent: 2 } }), ["webapp:services.web.release.linearStepPercent", "got 2"]],
         ["a bake time beyond 24 hours", patch("web", { release: { strategy: "BLUE_GREEN", bakeTimeMinutes: 2000 } }), ["webapp:services.web.release.bakeTimeMinutes", "2000"]],
         ["a test listener on the HTTPS port", patch("web", { release: { strategy: "BLUE_GREEN", testListenerPort: 443 } }), ["webapp:services.web.release.testListenerPort", "got 443", "production"]],
+        ["a test listener without the ranges that may reach it", patch("web", { release: { strategy: "BLUE_GREEN", testListenerPort: 8443 } }), ["webapp:loadBalancer.testListenerCidrs", "required with webapp:services.web.release.testListenerPort 8443", "EC2.18"]],
+        ["a test listener open to the internet", { ...patch("web", { release: { strategy: "BLUE_GREEN", testListenerPort: 8443 } }), loadBalancer: { testListenerCidrs: ["0.0.0.0/0"] } }, ["webapp:loadBalancer.testListenerCidrs[0]", '"0.0.0.0/0"', "EC2.18"]],
         ["a typo in a release key", patch("web", { release: { strategy: "CANARY", canaryPercnt: 10 } }), ["webapp:services.web.release.canaryPercnt", 'did you mean "canaryPercent"']],
         ["a 21-character name with blue/green (its second target group would not fit 32)", {
             services: services.map((s) => (s.name === "web" ? { ...s, name: "storefront-web-public", release: { strategy: "BLUE_GREEN" } } : s)),

@@ -40,7 +40,7 @@ describe("placeholder domain", function () {
         assert.ok(plan.resources.some((r) => r.type === "aws:acm/certificate:Certificate"));
     });
 
-    it("`pulumi up` goes ahead with a real domain and zone (and with a certificate ARN: tests/deploy-sequence.spec.ts)", async () => {
+    it("`pulumi up` goes ahead with a real domain and zone", async () => {
         const run = await runStack("prod", { https: { domain: "app.fargatekit.dev", hostedZoneId: "Z04123456789ABCDEFGHI" } }, { preview: false });
         assert.ok(run.resources.some((r) => r.type === "aws:ecs/service:Service"));
     });

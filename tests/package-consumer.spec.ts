@@ -41,7 +41,7 @@ describe("the packed fargatekit package, used by a project outside the source tr
 
     it("the tarball holds the built JavaScript, its declarations, the plugin manifest, README and CHANGELOG, and no sources", () => {
         const files = packed.files.map((f) => f.path).sort();
-        for (const f of ["bin/index.js", "bin/index.d.ts", "bin/web-service.js", "bin/web-service.d.ts", "PulumiPlugin.yaml", "README.md", "CHANGELOG.md", "package.json"]) {
+        for (const f of ["bin/index.js", "bin/index.d.ts", "bin/service.js", "bin/service.d.ts", "PulumiPlugin.yaml", "README.md", "CHANGELOG.md", "package.json"]) {
             assert.ok(files.includes(f), `${f} missing from ${packed.filename}: ${files.join(", ")}`);
         }
         const stray = files.filter((f) => (f.endsWith(".ts") && !f.endsWith(".d.ts")) || f.startsWith("node_modules/") || f.includes("tsconfig") || f.endsWith(".map"));

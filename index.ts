@@ -5,13 +5,17 @@
 import * as path from "node:path";
 import { Environment } from "fargatekit";
 import { loadConfig, PROJECT_DIR } from "./config";
+import { refusePlaceholderDeploy } from "./config/deploy-guard";
 
 /**
  * Pulumi calls the exported function and takes its result as the stack outputs. Config is loaded
- * (and refused, with every problem listed) inside it, before the first resource is registered.
+ * (and refused, with every problem listed) inside it, before the first resource is registered; a
+ * deploy (not a preview) of a placeholder domain is refused there too.
  */
 export = async () => {
-    const { project, stack, ...config } = loadConfig();
+    const loaded = loadConfig();
+    refusePlaceholderDeploy(loaded);
+    const { project, stack, ...config } = loaded;
     const env = new Environment("env", {
         ...config,
         image: { ...config.image, context: path.resolve(PROJECT_DIR, config.image.context) },

@@ -171,35 +171,82 @@ function base(kind: AlarmKind, s: Required<AlarmSettings>, description: string) 
 
 const window = (s: Required<AlarmSettings>) => `${s.datapointsToAlarm} of ${s.evaluationPeriods} periods of ${s.period} s`;
 
+/**
+ * The target groups a public service's traffic reaches: one, or two for a blue/green, canary or
+ * linear release, whose live group ECS swaps at every deployment. Alarms over two groups read both
+ * with metric math, so they watch the live one whichever it is (an idle group reports no data,
+ * filled as 0).
+ */
+export type TargetGroups = In<string> | readonly In<string>[];
+const groupsOf = (targetGroups: TargetGroups): In<string>[] => (Array.isArray(targetGroups) ? [...targetGroups] : [targetGroups as In<string>]);
+
 /** % of a target group's requests the tasks answered 5xx: metric math over the request count, not a raw count. */
-export function targetErrorRateAlarm(owner: string, s: Required<AlarmSettings>, loadBalancer: In<string>, targetGroup: In<string>): AlarmSpec {
-    const dimensions = { LoadBalancer: loadBalancer, TargetGroup: targetGroup };
+export function targetErrorRateAlarm(owner: string, s: Required<AlarmSettings>, loadBalancer: In<string>, targetGroups: TargetGroups): AlarmSpec {
+    const groups = groupsOf(targetGroups);
+    const queries: NonNullable<AlarmSpec["metricQueries"]> = [];
+    groups.forEach((targetGroup, i) => {
+        const dimensions = { LoadBalancer: loadBalancer, TargetGroup: targetGroup };
+        const n = groups.length === 1 ? "" : String(i + 1);
+        queries.push(
+            { id: `errors${n}`, label: `Target 5xx${n && ` (group ${n})`}`, returnData: false, metric: { namespace: ELB, metricName: "HTTPCode_Target_5XX_Count", period: s.period, stat: "Sum", dimensions } },
+            { id: `requests${n}`, label: `Requests${n && ` (group ${n})`}`, returnData: false, metric: { namespace: ELB, metricName: "RequestCount", period: s.period, stat: "Sum", dimensions } },
+        );
+    });
+    const errors = groups.length === 1 ? "FILL(errors, 0)" : groups.map((_, i) => `FILL(errors${i + 1}, 0)`).join(" + ");
+    const requests = groups.length === 1 ? "requests" : `(${groups.map((_, i) => `FILL(requests${i + 1}, 0)`).join(" + ")})`;
+    const expression = groups.length === 1
+        ? `IF(requests >= ${MIN_REQUESTS_FOR_RATE}, 100 * FILL(errors, 0) / requests, 0)`
+        : `IF(${requests} >= ${MIN_REQUESTS_FOR_RATE}, 100 * (${errors}) / ${requests}, 0)`;
     return {
         ...base("targetErrorRate", s, `${owner}: more than ${s.threshold} % of requests answered 5xx by its tasks in ${window(s)} (periods with fewer than ${MIN_REQUESTS_FOR_RATE} requests count as 0). A deployment rolls back on it. Look at the service's logs and its last deployment.`),
+        metricQueries: [...queries, { id: "rate", label: "Target 5xx rate (%)", returnData: true, expression }],
+    };
+}
+
+/** p99 of the time targets take to answer (the higher of the two groups' under traffic shifting). */
+export function latencyP99Alarm(owner: string, s: Required<AlarmSettings>, loadBalancer: In<string>, targetGroups: TargetGroups): AlarmSpec {
+    const groups = groupsOf(targetGroups);
+    const description = `${owner}: p99 response time above ${s.threshold} s in ${window(s)}. A deployment rolls back on it.`;
+    if (groups.length === 1) {
+        return {
+            ...base("latencyP99", s, description),
+            namespace: ELB, metricName: "TargetResponseTime", period: s.period, extendedStatistic: "p99",
+            // Too few requests for a meaningful percentile: keep the state (CloudWatch user guide, "Percentile-based alarms and low data samples").
+            evaluateLowSampleCountPercentiles: "ignore",
+            dimensions: { LoadBalancer: loadBalancer, TargetGroup: groups[0] },
+        };
+    }
+    return {
+        ...base("latencyP99", s, description),
         metricQueries: [
-            { id: "errors", label: "Target 5xx", returnData: false, metric: { namespace: ELB, metricName: "HTTPCode_Target_5XX_Count", period: s.period, stat: "Sum", dimensions } },
-            { id: "requests", label: "Requests", returnData: false, metric: { namespace: ELB, metricName: "RequestCount", period: s.period, stat: "Sum", dimensions } },
-            { id: "rate", label: "Target 5xx rate (%)", returnData: true, expression: `IF(requests >= ${MIN_REQUESTS_FOR_RATE}, 100 * FILL(errors, 0) / requests, 0)` },
+            ...groups.map((targetGroup, i) => ({
+                id: `p99g${i + 1}`, label: `p99 (group ${i + 1})`, returnData: false,
+                metric: { namespace: ELB, metricName: "TargetResponseTime", period: s.period, stat: "p99", dimensions: { LoadBalancer: loadBalancer, TargetGroup: targetGroup } },
+            })),
+            { id: "p99", label: "p99 response time (s)", returnData: true, expression: `MAX([${groups.map((_, i) => `FILL(p99g${i + 1}, 0)`).join(", ")}])` },
         ],
     };
 }
 
-/** p99 of the time targets take to answer. */
-export function latencyP99Alarm(owner: string, s: Required<AlarmSettings>, loadBalancer: In<string>, targetGroup: In<string>): AlarmSpec {
+export function unhealthyHostsAlarm(owner: string, s: Required<AlarmSettings>, loadBalancer: In<string>, targetGroups: TargetGroups): AlarmSpec {
+    const groups = groupsOf(targetGroups);
+    const description = `${owner}: more than ${s.threshold} unhealthy target(s) in ${window(s)}: tasks fail the load balancer's health check.`;
+    if (groups.length === 1) {
+        return {
+            ...base("unhealthyHosts", s, description),
+            namespace: ELB, metricName: "UnHealthyHostCount", period: s.period, statistic: "Maximum",
+            dimensions: { LoadBalancer: loadBalancer, TargetGroup: groups[0] },
+        };
+    }
     return {
-        ...base("latencyP99", s, `${owner}: p99 response time above ${s.threshold} s in ${window(s)}. A deployment rolls back on it.`),
-        namespace: ELB, metricName: "TargetResponseTime", period: s.period, extendedStatistic: "p99",
-        // Too few requests for a meaningful percentile: keep the state (CloudWatch user guide, "Percentile-based alarms and low data samples").
-        evaluateLowSampleCountPercentiles: "ignore",
-        dimensions: { LoadBalancer: loadBalancer, TargetGroup: targetGroup },
-    };
-}
-
-export function unhealthyHostsAlarm(owner: string, s: Required<AlarmSettings>, loadBalancer: In<string>, targetGroup: In<string>): AlarmSpec {
-    return {
-        ...base("unhealthyHosts", s, `${owner}: more than ${s.threshold} unhealthy target(s) in ${window(s)}: tasks fail the load balancer's health check.`),
-        namespace: ELB, metricName: "UnHealthyHostCount", period: s.period, statistic: "Maximum",
-        dimensions: { LoadBalancer: loadBalancer, TargetGroup: targetGroup },
+        ...base("unhealthyHosts", s, description),
+        metricQueries: [
+            ...groups.map((targetGroup, i) => ({
+                id: `unhealthy${i + 1}`, label: `Unhealthy targets (group ${i + 1})`, returnData: false,
+                metric: { namespace: ELB, metricName: "UnHealthyHostCount", period: s.period, stat: "Maximum", dimensions: { LoadBalancer: loadBalancer, TargetGroup: targetGroup } },
+            })),
+            { id: "unhealthy", label: "Unhealthy targets", returnData: true, expression: groups.map((_, i) => `FILL(unhealthy${i + 1}, 0)`).join(" + ") },
+        ],
     };
 }
 

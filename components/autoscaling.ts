@@ -37,6 +37,8 @@ export function createAutoscaling(name: string, args: AutoscalingArgs & {
     loadBalancerArnSuffix?: pulumi.Input<string>;
     /** With `requestsPerTarget`. */
     targetGroupArnSuffix?: pulumi.Input<string>;
+    /** The second target group of a blue/green, canary or linear release (requests are summed over both). */
+    alternateTargetGroupArnSuffix?: pulumi.Input<string>;
     /** With `backlogPerTask`: the consumed queue's name. */
     queueName?: pulumi.Input<string>;
 }, parent: pulumi.Resource) {
@@ -69,7 +71,9 @@ export function createAutoscaling(name: string, args: AutoscalingArgs & {
     track("cpu", predefined("ECSServiceAverageCPUUtilization"), args.cpuTarget ?? 60);
     if (args.memoryTarget !== undefined) track("memory", predefined("ECSServiceAverageMemoryUtilization"), args.memoryTarget);
     if (args.requestsPerTarget !== undefined) {
-        track("requests", predefined("ALBRequestCountPerTarget", pulumi.interpolate`${args.loadBalancerArnSuffix}/${args.targetGroupArnSuffix}`), args.requestsPerTarget);
+        track("requests", args.alternateTargetGroupArnSuffix !== undefined
+            ? requestsPerTargetOverBoth(args.loadBalancerArnSuffix!, args.targetGroupArnSuffix!, args.alternateTargetGroupArnSuffix)
+            : predefined("ALBRequestCountPerTarget", pulumi.interpolate`${args.loadBalancerArnSuffix}/${args.targetGroupArnSuffix}`), args.requestsPerTarget);
     }
     if (args.backlogPerTask !== undefined) track("backlog", backlogPerTaskMetric(args.queueName!, args.clusterName, args.serviceName), args.backlogPerTask);
     return { target, policies };
@@ -101,6 +105,43 @@ export function backlogPerTaskMetric(queueName: pulumi.Input<string>, clusterNam
                     returnData: false,
                 },
                 { id: "backlog", label: "Visible messages per running task", expression: "visible / tasks", returnData: true },
+            ],
+        },
+    };
+}
+
+/**
+ * Requests per target for a service behind two target groups (blue/green, canary, linear). ECS
+ * alternates the live group at every deployment, so the predefined ALBRequestCountPerTarget of the
+ * first group would read 0 once traffic lives on the second, and scaling would shrink the service to
+ * its minimum. `RequestCountPerTarget` is per target group (dimensions LoadBalancer + TargetGroup; ELB
+ * user guide, "CloudWatch metrics for your Application Load Balancer"); the idle group's is 0, so the
+ * sum is the live group's value whichever it is (the expression of AWS's sample
+ * aws-samples/sample-amazon-ecs-blue-green-deployment-patterns, ecs-bluegreen-autoscaling). While a
+ * canary or linear shift splits the traffic, both groups hold the full task count, so the two shares
+ * still add up to requests / tasks of one group; test-listener traffic to green adds to it (a little,
+ * towards scaling out). Metric math as in `backlogPerTaskMetric`: exactly one query returns data.
+ */
+export function requestsPerTargetOverBoth(loadBalancerArnSuffix: pulumi.Input<string>, targetGroupArnSuffix: pulumi.Input<string>, alternateArnSuffix: pulumi.Input<string>) {
+    const perTarget = (id: string, targetGroup: pulumi.Input<string>) => ({
+        id,
+        label: `Requests per target (${id})`,
+        metricStat: {
+            metric: {
+                namespace: "AWS/ApplicationELB",
+                metricName: "RequestCountPerTarget",
+                dimensions: [{ name: "LoadBalancer", value: loadBalancerArnSuffix }, { name: "TargetGroup", value: targetGroup }],
+            },
+            stat: "Sum",
+        },
+        returnData: false,
+    });
+    return {
+        customizedMetricSpecification: {
+            metrics: [
+                perTarget("first", targetGroupArnSuffix),
+                perTarget("second", alternateArnSuffix),
+                { id: "requests", label: "Requests per target, live target group", expression: "first + second", returnData: true },
             ],
         },
     };

@@ -23,7 +23,7 @@ export interface DashboardModel {
     clusterName: In<string>;
     /** Container Insights is on (running and desired task counts exist). */
     containerInsights: boolean;
-    services: { name: string; serviceName: In<string>; targetGroup?: In<string>; queueName?: In<string>; deadLetterQueueName?: In<string> }[];
+    services: { name: string; serviceName: In<string>; targetGroup?: In<string>; alternateTargetGroup?: In<string>; queueName?: In<string>; deadLetterQueueName?: In<string> }[];
     jobs: { name: string; runsRule: In<string>; failuresRule: In<string>; deadLetterQueueName: In<string> }[];
     alarmArns: In<string>[];
 }
@@ -51,7 +51,9 @@ export function dashboardBody(m: DashboardModel): { widgets: Record<string, unkn
         place({ type: "alarm", properties: { title: `${m.title}: alarms`, alarms: m.alarmArns.slice(i, i + ALARMS_PER_WIDGET) } }, true);
     }
 
-    const pub = m.services.filter((s) => s.targetGroup !== undefined);
+    // A traffic-shifting service has two target groups and ECS swaps the live one: graph both.
+    const pub = m.services.flatMap((s) => [s.targetGroup, s.alternateTargetGroup].flatMap((targetGroup, i) =>
+        targetGroup === undefined ? [] : [{ ...s, targetGroup, name: i === 0 ? s.name : `${s.name} (group 2)` }]));
     const tg = (s: typeof pub[number]) => ["LoadBalancer", m.loadBalancer!, "TargetGroup", s.targetGroup!] as In<string>[];
     const ELB = "AWS/ApplicationELB";
     graph("Requests (per minute)", pub.map((s) => [ELB, "RequestCount", ...tg(s), { stat: "Sum", label: s.name }]));

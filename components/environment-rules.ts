@@ -7,10 +7,12 @@
  */
 import type { EnvironmentArgs, EnvironmentServiceArgs } from "./environment";
 import { routePaths } from "./listener-rules";
+import { AUTONAME_SUFFIX_LENGTH, ELB_NAME_MAX } from "./names";
+import { releaseProblems, shiftsTraffic, testCidrProblems } from "./release";
 import { Exposure, exposureOf } from "./service";
 
 /** Every cross-service problem (empty when the services fit together). */
-export function environmentProblems(args: { services: readonly EnvironmentServiceArgs[]; network?: EnvironmentArgs["network"] }, keyPrefix = ""): string[] {
+export function environmentProblems(args: { services: readonly EnvironmentServiceArgs[]; network?: EnvironmentArgs["network"]; loadBalancer?: EnvironmentArgs["loadBalancer"] }, keyPrefix = ""): string[] {
     const p: string[] = [];
     const services = args.services ?? [];
     if (services.length === 0) p.push(`${keyPrefix}services: got none; an environment runs at least one service`);
@@ -29,6 +31,12 @@ export function environmentProblems(args: { services: readonly EnvironmentServic
         if (expose !== Exposure.None && s.port === undefined) p.push(`${key(s, "port")}: required for a ${expose} service`);
         if (expose === Exposure.Public && !s.route) p.push(`${key(s, "route")}: required for a public service (paths or hosts, and a priority)`);
         if (expose !== Exposure.Public && s.route) p.push(`${key(s, "route")}: only a public service has one, but expose is "${expose}"`);
+        p.push(...releaseProblems(s.release, key(s, "release"), { publicService: expose === Exposure.Public, exposure: expose }));
+        // The alternate target group "<name>-tg2" plus Pulumi's 8-character suffix must fit ELB's 32 characters.
+        if (expose === Exposure.Public && shiftsTraffic(s.release) && s.name.length > ELB_NAME_MAX - 4 - AUTONAME_SUFFIX_LENGTH) {
+            p.push(`${key(s, "release.strategy")}: "${s.release!.strategy}" adds the target group "${s.name}-tg2", which with Pulumi's suffix exceeds ELB's ${ELB_NAME_MAX} characters; ` +
+                `a blue/green, canary or linear service's name has at most ${ELB_NAME_MAX - 4 - AUTONAME_SUFFIX_LENGTH} characters, "${s.name}" has ${s.name.length}`);
+        }
         if (s.route) {
             const other = priorities.get(s.route.priority);
             if (other !== undefined) p.push(`${key(s, "route.priority")}: got ${s.route.priority}, already used by ${other}; each rule on the listener needs its own priority`);
@@ -50,6 +58,12 @@ export function environmentProblems(args: { services: readonly EnvironmentServic
             p.push(`${key(s, "expose")}: "internal" but no service lists "${s.name}" in calls, so nothing can reach it; add it to a caller's calls or make it "none"`);
         }
     }
+    const testers = services.filter((s) => exposureOf(s) === Exposure.Public && shiftsTraffic(s.release) && s.release?.testListenerPort !== undefined);
+    if (testers.length > 0 && (args.loadBalancer?.testListenerCidrs ?? []).length === 0) {
+        p.push(`${keyPrefix}loadBalancer.testListenerCidrs: required with ${testers.map((s) => `${key(s, "release.testListenerPort")} ${s.release!.testListenerPort}`).join(", ")}; ` +
+            `give the IPv4 CIDRs of the people or CI runners that test green: a test port is never open to the internet (Security Hub EC2.18 allows only 80 and 443)`);
+    }
+    p.push(...testCidrProblems(args.loadBalancer?.testListenerCidrs, `${keyPrefix}loadBalancer.testListenerCidrs`));
     const cycle = callCycle(services);
     if (cycle) p.push(`${keyPrefix}services: calls go round in a circle (${cycle.join(" → ")}); callers are created after the services they call`);
     if ((args.network?.azCount ?? 2) < 2 && services.some((s) => s.route !== undefined)) {

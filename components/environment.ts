@@ -16,6 +16,7 @@ import { Network, NatGateways } from "./network";
 import { TaskSubnets } from "./placement";
 import { Queue } from "./queue";
 import { Registry } from "./registry";
+import { ReleaseArgs, shiftsTraffic } from "./release";
 import { OverlapPolicy, ScheduledTask, ScheduleRetryArgs } from "./scheduled-task";
 import { Exposure, InternalServiceRef, Service } from "./service";
 import { ContainerHealthCheck } from "./task-definition";
@@ -77,6 +78,8 @@ export interface EnvironmentLoadBalancerArgs {
     accessLogsExpireDays?: number;
     /** Seconds an idle connection stays open; public services get `KEEP_ALIVE_TIMEOUT_MS` 5 s above it. @default 60 */
     idleTimeout?: number;
+    /** IPv4 CIDRs that may reach the test listeners (`services[].release.testListenerPort`); required with one. */
+    testListenerCidrs?: string[];
 }
 
 /** A public service's route on the environment's load balancer. */
@@ -171,6 +174,8 @@ export interface EnvironmentServiceArgs {
     autoscaling?: AutoscalingArgs;
     /** The service's alarms over the environment's `alerts.thresholds`. @default every alarm that applies, with rollback */
     alarms?: EnvironmentServiceAlarmsArgs;
+    /** How a new task definition goes live (public services may shift traffic blue/green, canary, linear). @default rolling */
+    release?: ReleaseArgs;
 }
 
 /** One scheduled job of the environment: the image with its own command, size and schedule. */
@@ -367,8 +372,11 @@ export class Environment extends pulumi.ComponentResource {
             // 0.1 made one WebService per load balancer; the first public service inherits that
             // WebService's load balancer, so its listeners, certificate and DNS records stay.
             const legacyName = args.services.find((s) => s.route !== undefined)!.name;
+            // One test listener per port that a traffic-shifting public service asks for.
+            const testListenerPorts = [...new Set(publicServices.filter((s) => shiftsTraffic(s.release) && s.release?.testListenerPort !== undefined).map((s) => s.release!.testListenerPort!))];
             own.loadBalancer = new LoadBalancer("lb", {
                 ...args.loadBalancer,
+                ...(testListenerPorts.length > 0 ? { testListenerPorts } : {}),
                 network: this.network,
                 https: args.https,
                 retainAccessLogsOnDelete: retain,
@@ -404,7 +412,11 @@ export class Environment extends pulumi.ComponentResource {
                 network: this.network,
                 subnets: s.subnets,
                 expose: s.expose,
-                route: s.route ? { ...s.route, loadBalancer: this.loadBalancer! } : undefined,
+                route: s.route ? {
+                    ...s.route,
+                    loadBalancer: this.loadBalancer!,
+                    ...(shiftsTraffic(s.release) && s.release?.testListenerPort !== undefined ? { testListenerArn: this.loadBalancer!.testListenerArn(s.release.testListenerPort) } : {}),
+                } : undefined,
                 calls,
                 queue: this.queues[s.name],
                 task: {
@@ -436,6 +448,7 @@ export class Environment extends pulumi.ComponentResource {
                     rollback: s.alarms?.rollback ?? true,
                     containerInsights,
                 } : undefined,
+                release: s.release,
                 tags,
             }, { parent: this, aliases: isLegacyWeb ? [{ type: LEGACY_WEB_SERVICE_TYPE, parent: pulumi.rootStackResource }] : [] });
         }
@@ -482,6 +495,7 @@ export class Environment extends pulumi.ComponentResource {
                 name: s.name,
                 serviceName: this.services[s.name].serviceName,
                 targetGroup: this.services[s.name].targetGroupArnSuffix,
+                alternateTargetGroup: this.services[s.name].alternateTargetGroup?.arnSuffix,
                 queueName: this.queues[s.name]?.queueName,
                 deadLetterQueueName: this.queues[s.name]?.deadLetterQueueName,
             })),

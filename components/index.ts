@@ -65,3 +65,8 @@ export {
 } from "./schedule-expression";
 export { schedulerTrustPolicy, schedulerPermissionStatements, listOwnRunsStatement } from "./scheduler-iam";
 export { runTaskCommand, executeCommandLine, shellQuote, RunTaskCommandArgs, ExecuteCommandArgs, CapacityProviderItem } from "./run-task-command";
+export {
+    ReleaseStrategy, ReleaseArgs, RELEASE_LIMITS, RELEASE_DEFAULTS, PRODUCTION_LISTENER_PORTS, releaseProblems, resolvedRelease,
+    deploymentConfiguration, shiftsTraffic, strategyOf, shiftMinutes, linearSteps, ECS_LOAD_BALANCER_INFRASTRUCTURE_POLICY,
+} from "./release";
+export { runningTaskDefinition, rolledBackMessage, familyRevision } from "./deploy-check";

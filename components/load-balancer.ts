@@ -4,6 +4,7 @@ import { createAccessLogsBucket } from "./access-logs";
 import { AlarmSettings, alarmName, loadBalancerErrorsAlarm, resolveSettings, thresholdsProblems } from "./alarm-catalog";
 import { AlertsRef, createAlarm } from "./alerts";
 import { assertComponentName, ELB_NAME_MAX } from "./names";
+import { testCidrProblems } from "./release";
 import { checkInteger } from "./validate";
 
 /** TLS policies for the HTTPS listener; both negotiate TLS 1.3 (ELB user guide, "Security policies for your Application Load Balancer"). */
@@ -77,6 +78,17 @@ export interface LoadBalancerArgs {
     idleTimeout?: number;
     /** An alarm on the 5xx the load balancer answers itself; none when omitted. */
     alarms?: LoadBalancerAlarmsArgs;
+    /**
+     * Ports of test listeners (blue/green, canary and linear releases send test traffic to the new
+     * revision there before production traffic moves). Each gets a listener like the production one
+     * (HTTPS with HTTPS on, else HTTP) with a 404 default, reachable only from `testListenerCidrs`.
+     */
+    testListenerPorts?: number[];
+    /**
+     * IPv4 CIDRs that may reach the test listeners (testers, CI runners); required with
+     * `testListenerPorts`. Never 0.0.0.0/0: Security Hub EC2.18 allows only 80 and 443 from the internet.
+     */
+    testListenerCidrs?: string[];
     /** Tags for every resource. */
     tags?: Record<string, string>;
 }
@@ -111,6 +123,14 @@ export function loadBalancerProblems(args: LoadBalancerArgs): string[] {
     checkInteger(problems, "idleTimeout", args.idleTimeout, 1, 4000);
     checkInteger(problems, "accessLogsExpireDays", args.accessLogsExpireDays, 1, 3650);
     if (args.alarms) problems.push(...thresholdsProblems("alarms", { loadBalancerErrors: args.alarms.loadBalancerErrors }));
+    if ((args.testListenerPorts ?? []).length > 0 && (args.testListenerCidrs ?? []).length === 0) {
+        problems.push(`testListenerCidrs: required with testListenerPorts ${args.testListenerPorts!.join(", ")}; give the IPv4 CIDRs that test green (a test port is never open to the internet, Security Hub EC2.18)`);
+    }
+    problems.push(...testCidrProblems(args.testListenerCidrs, "testListenerCidrs"));
+    for (const [i, port] of (args.testListenerPorts ?? []).entries()) {
+        checkInteger(problems, `testListenerPorts[${i}]`, port, 1, 65535);
+        if (port === 80 || port === 443) problems.push(`testListenerPorts[${i}]: got ${port}; allowed: a port other than 80 and 443, which carry production traffic`);
+    }
     if (args.https) {
         const { certificateArn, domain, hostedZoneId } = args.https;
         if (!certificateArn && !domain) problems.push("https: needs certificateArn (an issued ACM certificate) or domain with hostedZoneId");
@@ -130,6 +150,9 @@ export function loadBalancerProblems(args: LoadBalancerArgs): string[] {
  * access logs. Unmatched requests get a 404; each public `Service` adds a listener rule and a
  * target group of its own.
  */
+/** Each LoadBalancer's test listeners by port (see `LoadBalancer.testListenerArn`). */
+const testListeners = new WeakMap<LoadBalancer, Map<number, aws.lb.Listener>>();
+
 export class LoadBalancer extends pulumi.ComponentResource {
     public readonly loadBalancer: aws.lb.LoadBalancer;
     public readonly securityGroup: aws.ec2.SecurityGroup;
@@ -147,6 +170,11 @@ export class LoadBalancer extends pulumi.ComponentResource {
     /** The load balancer's alarms (none without `alarms`). */
     public readonly alarms: aws.cloudwatch.MetricAlarm[] = [];
     public readonly alarmArns: pulumi.Output<string[]>;
+
+    /** The ARN of the test listener on `port` (one of `testListenerPorts`), else undefined. */
+    public testListenerArn(port: number): pulumi.Output<string> | undefined {
+        return testListeners.get(this)?.get(port)?.arn;
+    }
 
     constructor(name: string, args: LoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("fargatekit:index:LoadBalancer", name, {}, opts);
@@ -167,6 +195,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
             description: `Load balancer ${name}: HTTP(S) from the internet`,
             tags: { ...args.tags, Name: `${name}-alb` },
         }, parent);
+        const testPorts = [...new Set(args.testListenerPorts ?? [])].sort((a, b) => a - b);
         for (const port of httpsOn ? [80, 443] : [80]) {
             new aws.vpc.SecurityGroupIngressRule(`${name}-alb-in-${port}`, {
                 securityGroupId: this.securityGroup.id,
@@ -176,6 +205,19 @@ export class LoadBalancer extends pulumi.ComponentResource {
                 toPort: port,
                 cidrIpv4: "0.0.0.0/0",
             }, parent);
+        }
+        // Test ports: only from the given ranges (Security Hub EC2.18: 80 and 443 alone may face the internet).
+        for (const port of testPorts) {
+            for (const [i, cidr] of (args.testListenerCidrs ?? []).entries()) {
+                new aws.vpc.SecurityGroupIngressRule(`${name}-alb-test-${port}-${i}`, {
+                    securityGroupId: this.securityGroup.id,
+                    description: `Test traffic to green (port ${port}) from ${cidr}`,
+                    ipProtocol: "tcp",
+                    fromPort: port,
+                    toPort: port,
+                    cidrIpv4: cidr,
+                }, parent);
+            }
         }
 
         let dependsOn: pulumi.Resource[] = [];
@@ -257,6 +299,21 @@ export class LoadBalancer extends pulumi.ComponentResource {
                 tags: args.tags,
             }, parent);
         }
+
+        // Test listeners: what the production listener is (protocol, certificate, TLS policy), on another
+        // port; only ECS's test rules forward anything there.
+        const tests = new Map<number, aws.lb.Listener>();
+        for (const port of testPorts) {
+            tests.set(port, new aws.lb.Listener(`${name}-test-${port}`, {
+                loadBalancerArn: this.loadBalancer.arn,
+                port,
+                protocol: httpsOn ? "HTTPS" : "HTTP",
+                ...(httpsOn ? { sslPolicy: args.https!.tlsPolicy ?? TlsPolicy.Tls13And12, certificateArn } : {}),
+                defaultActions: noRoute,
+                tags: args.tags,
+            }, parent));
+        }
+        testListeners.set(this, tests);
 
         const host = args.https?.domain ? pulumi.output(args.https.domain) : this.loadBalancer.dnsName;
         this.url = pulumi.interpolate`${httpsOn ? "https" : "http"}://${host}`;

@@ -8,11 +8,14 @@ import { AlertsRef, createAlarm } from "./alerts";
 import { AutoscalingArgs, createAutoscaling } from "./autoscaling";
 import { CapacityMode, capacityProviderStrategy, runTaskStrategy } from "./capacity";
 import { ClusterRef } from "./cluster";
+import { runningTaskDefinition } from "./deploy-check";
+import { assumeRolePolicy } from "./iam";
 import { LoadBalancerRef, TARGET_HEALTH_CHECK_LIMITS, TargetHealthCheckArgs } from "./load-balancer";
 import { listenerRuleProblems, routeConditions } from "./listener-rules";
 import { assertComponentName, ELB_NAME_MAX } from "./names";
 import { NetworkRef, placementProblem, taskPlacement, TaskSubnets } from "./placement";
 import { QueueRef, queueConsumerStatements } from "./queue";
+import { deploymentConfiguration, ECS_LOAD_BALANCER_INFRASTRUCTURE_POLICY, ReleaseArgs, releaseProblems, shiftsTraffic } from "./release";
 import { executeCommandLine, runTaskCommand } from "./run-task-command";
 import { FargateTaskDefinition, FargateTaskDefinitionArgs, taskDefinitionProblems } from "./task-definition";
 import { checkEnum, checkInteger } from "./validate";
@@ -52,6 +55,11 @@ export interface PublicRouteArgs {
     healthCheck?: TargetHealthCheckArgs;
     /** Seconds the load balancer drains a target before ECS stops it (AWS default 300). @default 30 */
     deregistrationDelay?: number;
+    /**
+     * A listener for test traffic (blue/green, canary, linear): the service gets a test rule there with
+     * the same match and priority, which ECS points at green before production traffic moves.
+     */
+    testListenerArn?: pulumi.Input<string>;
 }
 
 /** What a caller needs of an internal service; an internal `Service` is one. */
@@ -125,6 +133,11 @@ export interface ServiceArgs {
     serviceConnectIdleTimeout?: number;
     /** CloudWatch alarms on the service, notifying an alerts topic; none when omitted. */
     alarms?: ServiceAlarmsArgs;
+    /**
+     * How a new task definition goes live: rolling (the default), or, for a public service, ECS's
+     * blue/green, canary or linear traffic shifting between two target groups.
+     */
+    release?: ReleaseArgs;
     /** Tags for every resource. */
     tags?: Record<string, string>;
 }
@@ -187,6 +200,10 @@ export function serviceProblems(args: ServiceArgs): string[] {
             if (t[kind] !== undefined) problems.push(`alarms.thresholds.${kind}: not a service alarm (the queue's and the load balancer's alarms are theirs)`);
         }
     }
+    problems.push(...releaseProblems(args.release, "release", { publicService: expose === Exposure.Public, exposure: expose }));
+    if (args.route?.testListenerArn !== undefined && !shiftsTraffic(args.release)) {
+        problems.push(`route.testListenerArn: only a blue/green, canary or linear release sends test traffic, but release.strategy is "${args.release?.strategy ?? "ROLLING"}"`);
+    }
     if (args.enableExecuteCommand && args.task.readonlyRootFilesystem === true) {
         problems.push("enableExecuteCommand: ECS Exec needs a writable root filesystem, but task.readonlyRootFilesystem is true");
     }
@@ -233,7 +250,14 @@ export class Service extends pulumi.ComponentResource {
     public readonly service: aws.ecs.Service;
     public readonly taskSecurityGroup: aws.ec2.SecurityGroup;
     public readonly targetGroup?: aws.lb.TargetGroup;
+    /** The second target group of a blue/green, canary or linear release (ECS alternates the two). */
+    public readonly alternateTargetGroup?: aws.lb.TargetGroup;
+    /** The production listener rule; with a traffic-shifting release ECS owns its forward weights. */
     public readonly listenerRule?: aws.lb.ListenerRule;
+    /** The test listener rule of a traffic-shifting release with a test listener. */
+    public readonly testListenerRule?: aws.lb.ListenerRule;
+    /** The role ECS assumes to move traffic between the two target groups (traffic-shifting releases). */
+    public readonly infrastructureRole?: aws.iam.Role;
     public readonly scalableTarget?: aws.appautoscaling.Target;
     /** How the service is exposed. */
     public readonly expose: Exposure;
@@ -246,6 +270,11 @@ export class Service extends pulumi.ComponentResource {
     public readonly serviceName: pulumi.Output<string>;
     public readonly logGroupName: pulumi.Output<string>;
     public readonly taskDefinitionArn: pulumi.Output<string>;
+    /**
+     * The task definition the service runs after this `pulumi up`: the one it was given, or the update
+     * fails, naming the revision ECS rolled back to (see deploy-check.ts).
+     */
+    public readonly runningTaskDefinitionArn: pulumi.Output<string>;
     /** The target group's ARN suffix (public services; the CloudWatch `TargetGroup` dimension). */
     public readonly targetGroupArnSuffix?: pulumi.Output<string>;
     /** A ready-to-run `aws ecs run-task` line for a one-off task of this service's task definition. */
@@ -263,9 +292,11 @@ export class Service extends pulumi.ComponentResource {
     constructor(name: string, args: ServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("fargatekit:index:Service", name, {}, opts);
         const problems = serviceProblems(args);
+        const shifting = shiftsTraffic(args.release) && args.route !== undefined;
         try {
-            // The longest ELB child is the target group "<name>-tg"; with Pulumi's suffix it must fit 32.
-            assertComponentName("Service", name, "-tg", ELB_NAME_MAX);
+            // The longest ELB child is the target group "<name>-tg" ("<name>-tg2" with a traffic-shifting
+            // release); with Pulumi's suffix it must fit 32.
+            assertComponentName("Service", name, shifting ? "-tg2" : "-tg", ELB_NAME_MAX);
         } catch (e) {
             problems.unshift((e as Error).message);
         }
@@ -328,7 +359,7 @@ export class Service extends pulumi.ComponentResource {
         if (args.route) {
             const r = args.route;
             const hc = r.healthCheck ?? {};
-            this.targetGroup = new aws.lb.TargetGroup(`${name}-tg`, {
+            const targetGroup = (logicalName: string) => new aws.lb.TargetGroup(logicalName, {
                 vpcId: args.network.vpcId,
                 // Fargate tasks use awsvpc networking: they register by IP, never by instance
                 // (ECS developer guide, "Use a load balancer to distribute Amazon ECS service traffic").
@@ -350,14 +381,39 @@ export class Service extends pulumi.ComponentResource {
                 },
                 tags: args.tags,
             }, parent);
+            this.targetGroup = targetGroup(`${name}-tg`);
+            // Blue/green, canary and linear: a second, identical target group. ECS registers the new
+            // revision in whichever of the two carries no production traffic, then moves the weights
+            // ("Application Load Balancer resources for blue/green, linear, and canary deployments").
+            if (shifting) this.alternateTargetGroup = targetGroup(`${name}-tg2`);
             this.targetGroupArnSuffix = this.targetGroup.arnSuffix;
+            // A traffic-shifting release needs both target groups on the production (and test) rule,
+            // weighted 100/0 at creation: ECS rolls back a deployment whose target groups are not
+            // "associated with the productionListenerRule or testListenerRule". ECS then rewrites the
+            // weights at every deployment (and leaves them swapped: the live group alternates), so
+            // Pulumi must not put its own weights back: `ignoreChanges: ["actions"]` keeps whatever ECS
+            // set (terraform-aws-modules/terraform-aws-alb#409 is the same drift under Terraform). A
+            // change of paths, hosts or priority still updates the rule.
+            const actions = shifting
+                ? [{ type: "forward", forward: { targetGroups: [{ arn: this.targetGroup.arn, weight: 100 }, { arn: this.alternateTargetGroup!.arn, weight: 0 }] } }]
+                : [{ type: "forward", targetGroupArn: this.targetGroup.arn }];
+            const ruleOptions = { parent: this, ignoreChanges: shifting ? ["actions"] : [] };
             this.listenerRule = new aws.lb.ListenerRule(`${name}-route`, {
                 listenerArn: r.loadBalancer.listenerArn,
                 priority: r.priority,
                 conditions: routeConditions(r),
-                actions: [{ type: "forward", targetGroupArn: this.targetGroup.arn }],
+                actions,
                 tags: args.tags,
-            }, parent);
+            }, ruleOptions);
+            if (shifting && r.testListenerArn !== undefined) {
+                this.testListenerRule = new aws.lb.ListenerRule(`${name}-test-route`, {
+                    listenerArn: r.testListenerArn,
+                    priority: r.priority,
+                    conditions: routeConditions(r),
+                    actions,
+                    tags: args.tags,
+                }, ruleOptions);
+            }
             new aws.vpc.SecurityGroupIngressRule(`${name}-task-from-alb`, {
                 securityGroupId: this.taskSecurityGroup.id,
                 description: "Traffic from the load balancer",
@@ -374,10 +430,39 @@ export class Service extends pulumi.ComponentResource {
                 toPort: port!,
                 referencedSecurityGroupId: this.taskSecurityGroup.id,
             }, parent);
-            loadBalancers = [{ targetGroupArn: this.targetGroup.arn, containerName, containerPort: port! }];
+            let advancedConfiguration: aws.types.input.ecs.ServiceLoadBalancerAdvancedConfiguration | undefined;
+            if (shifting) {
+                // The role ECS assumes to register tasks and move the rule's weights. Trust and policy as
+                // the ECS developer guide gives them ("Amazon ECS infrastructure IAM role for load
+                // balancers"): ecs.amazonaws.com may assume it, with the AWS managed policy
+                // AmazonECSInfrastructureRolePolicyForLoadBalancers. The guide's trust policy has no
+                // condition, and ECS documents no aws:SourceAccount/SourceArn for it, so none is added (one
+                // ECS did not send would break every deployment); a role cannot be passed to another
+                // account's service, and iam:PassRole decides who may hand it to ECS.
+                this.infrastructureRole = new aws.iam.Role(`${name}-ecs-lb`, {
+                    description: `ECS moves traffic between the target groups of ${name} during deployments`,
+                    assumeRolePolicy: assumeRolePolicy("ecs.amazonaws.com"),
+                    tags: args.tags,
+                }, parent);
+                const partition = aws.getPartitionOutput({}, parent).partition;
+                const attachment = new aws.iam.RolePolicyAttachment(`${name}-ecs-lb`, {
+                    role: this.infrastructureRole.name,
+                    policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/${ECS_LOAD_BALANCER_INFRASTRUCTURE_POLICY}`,
+                }, parent);
+                // The service must not start (or be deleted) without the role's permissions.
+                dependsOn.push(attachment);
+                advancedConfiguration = {
+                    alternateTargetGroupArn: this.alternateTargetGroup!.arn,
+                    productionListenerRule: this.listenerRule.arn,
+                    roleArn: this.infrastructureRole.arn,
+                    ...(this.testListenerRule ? { testListenerRule: this.testListenerRule.arn } : {}),
+                };
+            }
+            loadBalancers = [{ targetGroupArn: this.targetGroup.arn, containerName, containerPort: port!, ...(advancedConfiguration ? { advancedConfiguration } : {}) }];
             // The target group must belong to a load balancer before a service can use it
             // ("The target group … does not have an associated load balancer"): wait for the rule.
             dependsOn.push(this.listenerRule);
+            if (this.testListenerRule) dependsOn.push(this.testListenerRule);
         }
 
         // Alarms that need only the load balancer's metrics exist before the ECS service, so its
@@ -394,7 +479,8 @@ export class Service extends pulumi.ComponentResource {
         };
         if (alarmArgs && args.route && this.targetGroup) {
             const lb = args.route.loadBalancer.arnSuffix;
-            const tg = this.targetGroup.arnSuffix;
+            // Under traffic shifting ECS swaps the live group at each deployment: watch both.
+            const tg = this.alternateTargetGroup ? [this.targetGroup.arnSuffix, this.alternateTargetGroup.arnSuffix] : this.targetGroup.arnSuffix;
             alarm("targetErrorRate", (st) => targetErrorRateAlarm(name, st, lb, tg));
             alarm("latencyP99", (st) => latencyP99Alarm(name, st, lb, tg));
             alarm("unhealthyHosts", (st) => unhealthyHostsAlarm(name, st, lb, tg));
@@ -436,10 +522,14 @@ export class Service extends pulumi.ComponentResource {
             // a deploy whose tasks never get healthy is stopped and rolled back.
             deploymentMinimumHealthyPercent: 100,
             deploymentMaximumPercent: 200,
+            // The circuit breaker stays on with every strategy: ECS applies it to rolling and blue/green
+            // deployments ("Amazon ECS deployment failure detection"), so green tasks that never get
+            // healthy fail the deployment before any production traffic moves.
             deploymentCircuitBreaker: { enable: true, rollback: true },
             // A release that passes the health checks but answers 5xx or slowly is rolled back too
             // (ECS developer guide, "How CloudWatch alarms detect Amazon ECS deployment failures").
             ...(rollbackOn.length > 0 ? { alarms: { alarmNames: rollbackOn.map((a) => a.name), enable: true, rollback: true } } : {}),
+            ...(shifting ? { deploymentConfiguration: deploymentConfiguration(args.release) } : {}),
             enableExecuteCommand: exec,
             enableEcsManagedTags: true,
             propagateTags: "SERVICE",
@@ -449,8 +539,17 @@ export class Service extends pulumi.ComponentResource {
         }, {
             parent: this,
             dependsOn,
-            // Once autoscaling owns the task count, a deploy must not reset it.
-            ignoreChanges: autoscaling ? ["desiredCount"] : [],
+            ignoreChanges: [
+                // Once autoscaling owns the task count, a deploy must not reset it.
+                ...(autoscaling ? ["desiredCount"] : []),
+                // After each traffic-shifting deployment ECS swaps the service's target group and its
+                // alternate (the live one alternates). Sending the configured pair back would make the
+                // next deployment land on the live group (hashicorp/terraform-provider-aws#45678), so
+                // the block is what it was at creation. Consequence: switching an existing service to or
+                // from a traffic-shifting release needs `pulumi up --replace <service URN>` (README,
+                // "Release strategies").
+                ...(shifting ? ["loadBalancers"] : []),
+            ],
         });
 
         if (autoscaling) {
@@ -460,6 +559,7 @@ export class Service extends pulumi.ComponentResource {
                 serviceName: this.service.name,
                 loadBalancerArnSuffix: args.route?.loadBalancer.arnSuffix,
                 targetGroupArnSuffix: this.targetGroup?.arnSuffix,
+                alternateTargetGroupArnSuffix: this.alternateTargetGroup?.arnSuffix,
                 queueName: args.queue?.queueName,
             }, this).target;
         }
@@ -479,6 +579,15 @@ export class Service extends pulumi.ComponentResource {
         this.serviceName = this.service.name;
         this.logGroupName = this.taskDefinition.logGroupName;
         this.taskDefinitionArn = this.taskDefinition.taskDefinitionArn;
+        this.runningTaskDefinitionArn = runningTaskDefinition({
+            service: name,
+            resource: this.service,
+            running: this.service.taskDefinition,
+            wanted: this.taskDefinitionArn,
+            ecsServiceName: this.service.name,
+            cluster: args.cluster.clusterName,
+            region,
+        });
         const capacity = args.capacity ?? CapacityMode.Fargate;
         this.runTaskCommand = pulumi.output({
             region,
@@ -499,6 +608,8 @@ export class Service extends pulumi.ComponentResource {
             runTaskCommand: this.runTaskCommand, execCommand: this.execCommand, serviceName: this.serviceName, securityGroupId: this.securityGroupId,
             logGroupName: this.logGroupName, taskDefinitionArn: this.taskDefinitionArn, targetGroupArnSuffix: this.targetGroupArnSuffix,
             alarmNames: this.alarmNames, alarmArns: this.alarmArns, deploymentAlarmNames: this.deploymentAlarmNames,
+            // Registered so a rolled-back deploy fails the program (deploy-check.ts).
+            runningTaskDefinitionArn: this.runningTaskDefinitionArn,
         });
     }
 }

@@ -188,6 +188,7 @@ const RESOURCES: Record<string, ResourceAnswer> = (() => {
             return { id: arn(env, "ecs", `service/${cluster}/${p}`), state: { arn: arn(env, "ecs", `service/${cluster}/${p}`) } };
         }),
         "aws:iam/role:Role": named((p, _n, _i, env) => ({ state: { arn: arn(env, "iam", `role/${p}`, true), uniqueId: `AROA${hex(p, 16).toUpperCase()}` } })),
+        "aws:iam/rolePolicyAttachment:RolePolicyAttachment": (name, inputs) => ({ id: `${inputs.role}-${hex(name, 8)}`, state: { ...inputs } }),
         "aws:iam/rolePolicy:RolePolicy": (name, inputs) => ({ id: `${inputs.role}:${inputs.name ?? physicalName(name)}`, state: { ...inputs, name: inputs.name ?? physicalName(name) } }),
         "aws:cloudwatch/logGroup:LogGroup": named((p, _n, _i, env) => ({ state: { arn: arn(env, "logs", `log-group:${p}`) } })),
         "aws:lb/loadBalancer:LoadBalancer": named((p, name, _i, env) => {

@@ -66,6 +66,8 @@ const loadBalancer = z.strictObject({
     accessLogs: z.boolean().default(false),
     accessLogsExpireDays: int(1, 3650).default(90),
     idleTimeout: int(1, 4000).default(60),
+    /** IPv4 CIDRs that may reach the test listeners of blue/green, canary and linear services. */
+    testListenerCidrs: z.array(z.string()).optional(),
 });
 
 const https = z.strictObject({
@@ -223,7 +225,7 @@ export const PROJECT_DIR = path.resolve(__dirname, "..");
 export function crossFieldProblems(c: StackConfig): string[] {
     const p: string[] = [];
     const k = (key: string) => `${c.project}:${key}`;
-    p.push(...servicesProblems(c.project, c.services, c.network));
+    p.push(...servicesProblems(c.project, c.services, c.network, c.loadBalancer));
     p.push(...flowLogsProblems(c.network.flowLogs, (field) => k(`network.flowLogs.${field}`)));
     try {
         planSubnets(c.network.cidrBlock, c.network.azCount);

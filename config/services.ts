@@ -7,7 +7,7 @@
 import { z } from "zod";
 import {
     CapacityMode, environmentProblems, listenerRuleProblems, EnvironmentServiceArgs, Exposure, exposureOf, HEALTH_CHECK_LIMITS, NatGateways,
-    QUEUE_LIMITS, RULE_PRIORITY_RANGE, TARGET_HEALTH_CHECK_LIMITS, TaskSubnets,
+    QUEUE_LIMITS, RELEASE_LIMITS, ReleaseStrategy, RULE_PRIORITY_RANGE, TARGET_HEALTH_CHECK_LIMITS, TaskSubnets,
 } from "fargatekit";
 
 import { serviceAlarmsSchema } from "./alerts";
@@ -54,6 +54,24 @@ const queue = z.strictObject({
     retentionSeconds: int(...QUEUE_LIMITS.retentionSeconds).default(345_600),
 });
 
+/** A percentage AWS takes in steps of 0.1 (canaryPercent, linear stepPercent). */
+const tenths = (lo: number, hi: number) => z.number().min(lo).max(hi).refine((v) => Math.abs(v * 10 - Math.round(v * 10)) < 1e-9, { message: "must be in steps of 0.1" });
+
+/**
+ * How a new task definition goes live (components/release.ts): ROLLING, or for a public service
+ * BLUE_GREEN, CANARY or LINEAR traffic shifting. Ranges are AWS's; which field belongs to which
+ * strategy, and public-only, are checked with the service (releaseProblems).
+ */
+const release = z.strictObject({
+    strategy: enumOf(ReleaseStrategy).default(ReleaseStrategy.Rolling),
+    bakeTimeMinutes: int(...RELEASE_LIMITS.bakeTimeMinutes).optional(),
+    canaryPercent: tenths(...RELEASE_LIMITS.canaryPercent).optional(),
+    canaryBakeTimeMinutes: int(...RELEASE_LIMITS.canaryBakeTimeMinutes).optional(),
+    linearStepPercent: tenths(...RELEASE_LIMITS.linearStepPercent).optional(),
+    linearStepBakeTimeMinutes: int(...RELEASE_LIMITS.linearStepBakeTimeMinutes).optional(),
+    testListenerPort: int(...RELEASE_LIMITS.testListenerPort).optional(),
+});
+
 const autoscaling = z.strictObject({
     minCount: int(0, 1000),
     maxCount: int(1, 1000),
@@ -97,6 +115,8 @@ export const serviceSchema = z.strictObject({
     autoscaling: autoscaling.optional(),
     /** The service's alarms over `alerts.thresholds` (README, "Alerts"). */
     alarms: serviceAlarmsSchema.optional(),
+    /** How a new task definition goes live; rolling when omitted. */
+    release: release.optional(),
 }).transform((s) => ({
     ...s,
     // The app's probe for the kind of process: HTTP for services with a port, the heartbeat for workers.
@@ -110,7 +130,7 @@ const _isEnvironmentService: EnvironmentServiceArgs = {} as ServiceConfig;
 void _isEnvironmentService;
 
 /** The rules over a service's fields and across services that the schema cannot say alone. */
-export function servicesProblems(project: string, services: readonly ServiceConfig[], network: { natGateways: NatGateways; azCount: number }): string[] {
+export function servicesProblems(project: string, services: readonly ServiceConfig[], network: { natGateways: NatGateways; azCount: number }, loadBalancer?: { testListenerCidrs?: string[] }): string[] {
     const p: string[] = [];
     for (const s of services) {
         const k = (field: string) => `${project}:services.${s.name}.${field}`;
@@ -140,6 +160,6 @@ export function servicesProblems(project: string, services: readonly ServiceConf
         // Priority range, at most 5 condition values, allowed characters (ELB listener-rule rules).
         if (s.route) p.push(...listenerRuleProblems(s.route).map((problem) => `${k("route")}.${problem}`));
     }
-    p.push(...environmentProblems({ services, network }, `${project}:`));
+    p.push(...environmentProblems({ services, network, loadBalancer }, `${project}:`));
     return p;
 }

@@ -66,7 +66,9 @@ class AlertsGraph extends Graph {
     get topic() { return this.one(T.topic); }
     /** The load balancer a target group receives traffic from (listener rule → listener → load balancer). */
     loadBalancerOf(tg: RecordedResource): RecordedResource | undefined {
-        const rule = this.ofType(T.listenerRule).find((r) => r.inputs.actions.some((a: any) => a.targetGroupArn === tg.state.arn));
+        // A plain forward names one group; a weighted forward (traffic-shifting releases) several.
+        const forwardsTo = (a: any) => a.targetGroupArn === tg.state.arn || (a.forward?.targetGroups ?? []).some((g: any) => g.arn === tg.state.arn);
+        const rule = this.ofType(T.listenerRule).find((r) => r.inputs.actions.some(forwardsTo));
         const listener = this.ofType(T.listener).find((l) => l.state.arn === rule?.inputs.listenerArn);
         return this.ofType(T.lb).find((lb) => lb.state.arn === listener?.inputs.loadBalancerArn);
     }
@@ -196,24 +198,38 @@ for (const stack of ["dev", "prod"] as const) {
             for (const s of servicesOf(stack)) {
                 const svc = g.ofType(T.service).find((x) => x.name === s.name)!;
                 const mine = [...g.alarmsOn("ServiceName", svc.state.name)];
-                const tg = g.ofType(T.tg).find((t) => t.parent === s.name);
-                if (tg) mine.push(...g.alarmsOn("TargetGroup", tg.state.arnSuffix));
+                // A traffic-shifting release has two groups and ECS swaps the live one: alarms read both.
+                const tgs = g.ofType(T.tg).filter((t) => t.parent === s.name);
+                for (const tg of tgs) for (const a of g.alarmsOn("TargetGroup", tg.state.arnSuffix)) if (!mine.includes(a)) mine.push(a);
                 const kinds = mine.map((a) => g.kindOf(a)).sort();
                 const expected = [...(isPublic(s) ? PUBLIC_SERVICE_ALARMS : []), ...SERVICE_ALARMS].slice().sort();
                 assert.deepEqual(kinds, expected, `${s.name}'s alarms`);
                 for (const a of mine) assert.equal(a.state.name, `${prefix}-${s.name}-${ALARM_KINDS[g.kindOf(a) as keyof typeof ALARM_KINDS].slug}`);
-                if (!tg) continue;
+                if (tgs.length === 0) continue;
+                const groupsRead = (a: RecordedResource) => new Set(g.metricsOf(a).map((m) => m.dims.TargetGroup).filter(Boolean));
+                for (const kind of PUBLIC_SERVICE_ALARMS) {
+                    const a = mine.find((x) => g.kindOf(x) === kind)!;
+                    assert.deepEqual([...groupsRead(a)].sort(), tgs.map((t) => t.state.arnSuffix).sort(), `${s.name} ${kind} reads every target group of the service`);
+                }
                 const rate = mine.find((a) => g.kindOf(a) === "targetErrorRate")!;
-                const q = rate.inputs.metricQueries;
-                const byId = (id: string) => q.find((x: any) => x.id === id);
-                assert.equal(byId("errors").metric.metricName, "HTTPCode_Target_5XX_Count");
-                assert.equal(byId("requests").metric.metricName, "RequestCount", "a rate: divided by the request count");
-                const returned = q.filter((x: any) => x.returnData);
+                const metrics = g.metricsOf(rate);
+                for (const tg of tgs) {
+                    const of = (name: string) => metrics.filter((m) => m.metricName === name && m.dims.TargetGroup === tg.state.arnSuffix).length;
+                    assert.equal(of("HTTPCode_Target_5XX_Count"), 1, `${tg.name}: its 5xx count`);
+                    assert.equal(of("RequestCount"), 1, `${tg.name}: its request count (a rate: divided by the requests)`);
+                }
+                const returned = rate.inputs.metricQueries.filter((x: any) => x.returnData);
                 assert.equal(returned.length, 1);
-                assert.match(returned[0].expression, /errors\b.*\/ requests/, "the expression divides errors by requests");
+                assert.match(returned[0].expression, /errors\d?\b.*\/ \(?(FILL\()?requests/, "the expression divides errors by requests");
                 const p99 = mine.find((a) => g.kindOf(a) === "latencyP99")!;
-                assert.equal(p99.inputs.extendedStatistic, "p99");
-                assert.equal(p99.inputs.metricName, "TargetResponseTime");
+                if (tgs.length === 1) {
+                    assert.equal(p99.inputs.extendedStatistic, "p99");
+                    assert.equal(p99.inputs.metricName, "TargetResponseTime");
+                } else {
+                    const reads = p99.inputs.metricQueries.filter((x: any) => x.metric);
+                    assert.ok(reads.every((x: any) => x.metric.metricName === "TargetResponseTime" && x.metric.stat === "p99"), "p99 of each group");
+                    assert.match(p99.inputs.metricQueries.find((x: any) => x.returnData).expression, /^MAX\(\[/, "the worse of the groups");
+                }
             }
         });
 

@@ -41,7 +41,7 @@ async function deploy(project: string, world: MockWorld): Promise<Deploy> {
             const registry = new Registry("app", {});
             const image = new Image("app", { repositoryUrl: registry.repositoryUrl, registryId: registry.registryId, context: "app" });
             return { imageRef: image.imageRef, tag: image.tag, pushed: image.pushed };
-        }, "dev", {}, world);
+        }, "dev", {}, { world, preview: false });
         const image = new Graph(run).one("docker-build:index:Image");
         return { run, inputs: image.inputs, state: image.state, tag: String(run.outputs.tag), pushed: run.outputs.pushed as boolean, imageRef: String(run.outputs.imageRef) };
     } finally {
@@ -184,18 +184,18 @@ describe("deploy sequence: through the program", function () {
     it("a source change gives a new task definition image; a revert puts the earlier digest back without a push", async () => {
         const project = checkout();
         const context = path.join(project, "app");
-        const v1 = await runStack("dev", { image: { context } });
+        const v1 = await runStack("dev", { image: { context } }, { preview: false });
         const v1Image = new Graph(v1).one("docker-build:index:Image");
         const world: MockWorld = { ecrImages: [{ imageTag: String(v1Image.inputs.tags[0]).split(":").pop(), imageDigest: v1Image.state.digest }] };
 
         edit(project, "src/app.ts", (t) => `${t}\n// v2\n`);
-        const v2 = await runStack("dev", { image: { context } }, world);
+        const v2 = await runStack("dev", { image: { context } }, { world, preview: false });
         assert.notEqual(webImage(v2), webImage(v1));
         assert.equal(webImage(v2), v2.outputs.imageRef);
         assert.equal(new Graph(v2).one("docker-build:index:Image").inputs.push, true);
 
         edit(project, "src/app.ts", (t) => t.replace("\n// v2\n", ""));
-        const reverted = await runStack("dev", { image: { context } }, world);
+        const reverted = await runStack("dev", { image: { context } }, { world, preview: false });
         assert.equal(webImage(reverted), webImage(v1));
         assert.equal(new Graph(reverted).one("docker-build:index:Image").inputs.push, false);
         const jobImage = JSON.parse(new Graph(reverted).ofType("aws:ecs/taskDefinition:TaskDefinition").find((t) => t.name === "job-cleanup")!.inputs.containerDefinitions)[0].image;

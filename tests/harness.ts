@@ -39,6 +39,23 @@ export interface RecordedResource {
     aliasUrns: string[];
 }
 
+/** How a run behaves: as `pulumi preview` or `pulumi up`, and what the provider reads back. */
+export interface RunOptions {
+    /**
+     * Run as `pulumi preview` (`pulumi.runtime.isDryRun()` true, the default: the graph that preview
+     * and the offline plan see) or as `pulumi up` (false).
+     */
+    preview?: boolean;
+    /**
+     * The state a provider reads back after it creates or updates a resource, by `"<type>::<name>"`:
+     * each function gets the mock's usual state (its inputs plus realistic outputs) and returns the
+     * state to answer with, e.g. a service whose `taskDefinition` names the revision ECS rolled back to.
+     */
+    stateAfterUpdate?: Record<string, (state: Record<string, any>) => Record<string, any>>;
+    /** The outside world the program reads (what the ECR repositories hold). @default empty */
+    world?: MockWorld;
+}
+
 export interface ProgramRun {
     resources: RecordedResource[];
     outputs: Record<string, unknown>;
@@ -131,22 +148,22 @@ let running: Promise<unknown> = Promise.resolve();
  * and returns every resource registered and the resolved stack outputs. Runs are serialised: the
  * SDK's mock engine is process-wide.
  */
-export function runProgram(stack: string, config: Record<string, unknown>, world: MockWorld = {}): Promise<ProgramRun> {
-    return serialised(() => runOnce(stack, config, () => {
+export function runProgram(stack: string, config: Record<string, unknown>, options: RunOptions = {}): Promise<ProgramRun> {
+    return serialised(() => runOnce(stack, config, options, () => {
         // Load the program fresh each run, so module-level state never leaks between stacks.
         const programPath = require.resolve("../index");
         delete require.cache[programPath];
         const program: () => Promise<Record<string, unknown>> = require(programPath);
         return program();
-    }, world));
+    }));
 }
 
 /**
  * Runs `build` (which constructs components directly) under the same mocks and recording, for
  * component specs that do not go through the program. Its returned record of Outputs is resolved.
  */
-export function runComponents(build: () => Record<string, unknown> | void, stack = "test", config: Record<string, unknown> = {}, world: MockWorld = {}): Promise<ProgramRun> {
-    return serialised(() => runOnce(stack, config, async () => build() ?? {}, world));
+export function runComponents(build: () => Record<string, unknown> | void, stack = "test", config: Record<string, unknown> = {}, options: RunOptions = {}): Promise<ProgramRun> {
+    return serialised(() => runOnce(stack, config, options, async () => build() ?? {}));
 }
 
 /** Resolves when every registration the program started has been answered (an SDK internal). */
@@ -158,7 +175,35 @@ function serialised<T>(fn: () => Promise<T>): Promise<T> {
     return run;
 }
 
-async function runOnce(stack: string, config: Record<string, unknown>, program: () => Promise<Record<string, unknown>>, world: MockWorld = {}): Promise<ProgramRun> {
+async function runOnce(stack: string, config: Record<string, unknown>, options: RunOptions, program: () => Promise<Record<string, unknown>>): Promise<ProgramRun> {
+    // Like the Node language host (cmd/run: an unhandled rejection fails the program), a promise
+    // rejected with nobody waiting on it fails the run: an apply that throws on a component's output.
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => { unhandled.push(reason); };
+    process.on("unhandledRejection", onUnhandled);
+    try {
+        const run = await runRecorded(stack, config, options, program).catch(async (error: unknown) => {
+            await settle();
+            throw error;
+        });
+        await settle();
+        if (unhandled.length > 0) {
+            const first = unhandled[0];
+            throw Object.assign(first instanceof Error ? first : new Error(String(first)), { registered: run.resources.map((r) => r.type) });
+        }
+        return run;
+    } finally {
+        process.off("unhandledRejection", onUnhandled);
+    }
+}
+
+/** Lets every pending registration finish and pending rejections be reported. */
+async function settle(): Promise<void> {
+    await waitForRPCs().catch(() => undefined);
+    await new Promise((resolve) => setImmediate(resolve));
+}
+
+async function runRecorded(stack: string, config: Record<string, unknown>, options: RunOptions, program: () => Promise<Record<string, unknown>>): Promise<ProgramRun> {
     const resources: RecordedResource[] = [];
     const invokes: string[] = [];
     const warnings: string[] = [];
@@ -174,7 +219,10 @@ async function runOnce(stack: string, config: Record<string, unknown>, program: 
         newResource(args) {
             const secretInputs = Object.keys(args.inputs).filter((k) => hasSecret(args.inputs[k]));
             const inputs = unwrapSecrets(args.inputs);
-            const { id, state } = outputsFor(args.type, args.name, inputs);
+            const answer = outputsFor(args.type, args.name, inputs);
+            const id = answer.id;
+            const readBack = options.stateAfterUpdate?.[`${args.type}::${args.name}`];
+            const state = readBack ? readBack(answer.state) : answer.state;
             const seen = byKey.get(`${args.type}::${args.name}`);
             const opts = seen?.opts ?? {};
             const deps = Array.isArray(opts.dependsOn) ? (opts.dependsOn as pulumi.Resource[]) : opts.dependsOn ? [opts.dependsOn as pulumi.Resource] : [];
@@ -200,9 +248,9 @@ async function runOnce(stack: string, config: Record<string, unknown>, program: 
         },
         call(args) {
             invokes.push(args.token);
-            return answerInvoke(args.token, args.inputs, world);
+            return answerInvoke(args.token, args.inputs, options.world ?? {});
         },
-    }, PROJECT, stack, false);
+    }, PROJECT, stack, options.preview ?? true);
 
     const flat: Record<string, string> = {};
     for (const [k, v] of Object.entries(config)) {
@@ -241,14 +289,14 @@ export function resolve<T>(value: pulumi.Input<T>): Promise<T> {
     return new Promise((res) => pulumi.output(value).apply((v) => { res(v as T); return v; }));
 }
 
-/** Runs a stack file with some keys replaced (`{ "service": {...} }` replaces the whole key). */
-export function runStack(stack: "dev" | "prod", overrides: Record<string, unknown> = {}, world: MockWorld = {}): Promise<ProgramRun> {
-    return runProgram(stack, { ...readStackConfig(stack), ...overrides }, world);
+/** Runs a stack file with some keys replaced (`{ "services": [...] }` replaces the whole key). */
+export function runStack(stack: "dev" | "prod", overrides: Record<string, unknown> = {}, options: RunOptions = {}): Promise<ProgramRun> {
+    return runProgram(stack, { ...readStackConfig(stack), ...overrides }, options);
 }
 
 const committed = new Map<string, Promise<ProgramRun>>();
 /**
- * The stack file exactly as committed, run once per test process and shared by every spec (the
+ * The stack file exactly as committed, previewed once per test process and shared by every spec (the
  * graph is read-only): keeps the suite fast.
  */
 export function committedStack(stack: "dev" | "prod"): Promise<ProgramRun> {

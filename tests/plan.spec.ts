@@ -117,8 +117,10 @@ describe("offline plan", () => {
 
         const before = (await planFromResources(dev, "dev", "webapp")).snapshot;
         const text = renderPlan(before, dev);
-        assert.match(text, /^== Checks: \d+ rules, 0 violation\(s\), 1 accepted exception\(s\), 2 not applicable$/m);
+        // dev: no VPC endpoint, no production service to alert on, and every service rolls.
+        assert.match(text, /^== Checks: \d+ rules, 0 violation\(s\), 1 accepted exception\(s\), 3 not applicable$/m);
         assert.match(text, /^– production-alerting \[reliability\] not applicable: no production service in this stack — /m);
+        assert.match(text, /^– ecs-traffic-shifting \[aws\] not applicable: no service releases blue\/green, canary or linear — /m);
         assert.match(text, /^– vpc-endpoint-placement \[aws\] not applicable: the stack creates no VPC endpoint — /m);
         assert.doesNotMatch(text, /^✓ vpc-endpoint-placement/m, "never listed as passed");
         const adopted = dev.filter((r) => !["aws:ec2/vpc:Vpc", "aws:ec2/flowLog:FlowLog", "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"].includes(r.type));
@@ -220,6 +222,35 @@ describe("offline plan", () => {
         assert.equal(of(slow, "web").totalSeconds, 45 + 2 * 30 + 300 + 60);
         const four = mutate(dev, "aws:ecs/service:Service", "web", (p) => { p.desiredCount = 4; p.deploymentMaximumPercent = 150; });
         assert.equal(of(four, "web").waves, 2);
+    });
+
+    it("the rollout and rollback estimate of each strategy follows its formula", async () => {
+        const prod = await planResources("prod");
+        const of = (resources: typeof prod, name: string) => estimateRollouts(resources).find((r) => r.service === name)!;
+        // prod's web is blue/green with a 5-minute bake: green at full size (45 s start + 2 × 10 s checks),
+        // all traffic at once, 300 s bake, then blue drains 30 s and stops within 30 s.
+        const web = of(prod, "web");
+        assert.equal(web.strategy, "BLUE_GREEN");
+        assert.equal(web.totalSeconds, 45 + 2 * 10 + 0 + 300 + 30 + 30);
+        assert.equal(web.rollbackSeconds, 10, "during the bake a rollback moves the weights back");
+        assert.equal(web.rollbackWindowSeconds, 300);
+        // Green starts all 2 tasks at once: the circuit breaker's 3 failures take 2 rounds of 45 s + 30 s.
+        assert.equal(web.failureDetectionSeconds, 2 * (45 + 30));
+        const withRelease = (dc: Record<string, unknown>) => mutate(prod, "aws:ecs/service:Service", "web", (p) => { p.deploymentConfiguration = dc; });
+        const canary = of(withRelease({ strategy: "CANARY", bakeTimeInMinutes: "5", canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: "15" } }), "web");
+        assert.equal(canary.totalSeconds, 45 + 20 + 15 * 60 + 300 + 30 + 30);
+        // 25 % steps: 4 steps, 3 step bakes of 3 minutes between them, none after the 100 % step.
+        const linear = of(withRelease({ strategy: "LINEAR", bakeTimeInMinutes: "0", linearConfiguration: { stepPercent: 25, stepBakeTimeInMinutes: "3" } }), "web");
+        assert.equal(linear.totalSeconds, 45 + 20 + 3 * 3 * 60 + 0 + 30 + 30);
+        assert.equal(linear.rollbackWindowSeconds, 0);
+        // 33.3 % does not reach 100 % in 3 steps: 4 steps, 3 bakes.
+        const thirds = of(withRelease({ strategy: "LINEAR", bakeTimeInMinutes: "5", linearConfiguration: { stepPercent: 33.3, stepBakeTimeInMinutes: "1" } }), "web");
+        assert.equal(thirds.totalSeconds, 45 + 20 + 3 * 60 + 300 + 30 + 30);
+        // Rolling: a rollback is the previous revision rolling out again.
+        const api = of(prod, "api");
+        assert.equal(api.strategy, "ROLLING");
+        assert.equal(api.rollbackSeconds, api.totalSeconds);
+        assert.equal(api.rollbackWindowSeconds, 0);
     });
 
     it("secure config values become placeholders", () => {

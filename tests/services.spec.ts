@@ -27,7 +27,10 @@ const T = {
 };
 
 /** A service of the stack file as written (`webapp:services[]`). */
-interface ServiceEntry { name: string; expose?: string; port?: number; calls?: string[]; queue?: object; autoscaling?: Record<string, number>; route?: { priority: number; paths?: string[]; hosts?: string[] } }
+interface ServiceEntry {
+    name: string; expose?: string; port?: number; calls?: string[]; queue?: object; autoscaling?: Record<string, number>;
+    route?: { priority: number; paths?: string[]; hosts?: string[] }; release?: { strategy?: string };
+}
 const servicesOf = (stack: "dev" | "prod"): ServiceEntry[] => projectConfig(stack).services;
 const exposeOf = (s: ServiceEntry) => s.expose ?? (s.route ? "public" : "none");
 
@@ -134,11 +137,14 @@ for (const stack of ["dev", "prod"] as const) {
                 ...g.ofType(T.listener).map((l) => ({ name: l.name, tgs: forwardedTo(l.inputs.defaultActions) })),
             ];
             const tgs = g.ofType(T.tg);
-            assert.equal(tgs.length, byExpose("public").length, "one target group per public service");
+            // A blue/green, canary or linear release adds the alternate group ECS alternates with.
+            const shifting = (s: ServiceEntry) => (s.release?.strategy ?? "ROLLING") !== "ROLLING";
+            assert.equal(tgs.length, byExpose("public").reduce((n, s) => n + (shifting(s) ? 2 : 1), 0), "one target group per public service, two with traffic shifting");
             for (const tg of tgs) {
-                const users = services.filter((s) => s.inputs.loadBalancers.some((lb: any) => lb.targetGroupArn === tg.state.arn));
+                const users = services.filter((s) => s.inputs.loadBalancers.some((lb: any) => lb.targetGroupArn === tg.state.arn || lb.advancedConfiguration?.alternateTargetGroupArn === tg.state.arn));
                 assert.equal(users.length, 1, `${tg.name}: used by ${users.map((s) => s.name)}`);
-                const reaching = reachers.filter((r) => r.tgs.includes(tg.state.arn));
+                // The production rule (a test listener's rule, when there is one, reaches the same groups).
+                const reaching = reachers.filter((r) => r.tgs.includes(tg.state.arn) && !r.name.endsWith("-test-route"));
                 assert.equal(reaching.length, 1, `${tg.name}: reached by ${reaching.map((r) => r.name)}`);
                 assert.equal(tg.inputs.targetType, "ip");
                 assert.equal(tg.inputs.vpcId, vpc.id, `${tg.name}: in the stack's VPC`);
@@ -308,7 +314,8 @@ for (const stack of ["dev", "prod"] as const) {
             // math": AWS/SQS ApproximateNumberOfMessagesVisible is dimensioned by QueueName, and ECS
             // Container Insights RunningTaskCount by ClusterName and ServiceName.
             const scaled = config.filter((s) => s.autoscaling?.backlogPerTask !== undefined);
-            const backlogPolicies = g.ofType(T.scalingPolicy).filter((p) => p.inputs.targetTrackingScalingPolicyConfiguration.customizedMetricSpecification);
+            const backlogPolicies = g.ofType(T.scalingPolicy).filter((p) => (p.inputs.targetTrackingScalingPolicyConfiguration.customizedMetricSpecification?.metrics ?? [])
+                .some((m: any) => m.metricStat?.metric.namespace === "AWS/SQS"));
             assert.equal(backlogPolicies.length, scaled.length, "one backlog policy per service with autoscaling.backlogPerTask");
             if (scaled.length === 0) {
                 assert.equal(stack, "dev", "only dev is expected to configure no backlog scaling");

@@ -29,7 +29,9 @@ export async function planStack(stack: string): Promise<Plan> {
     // Loaded lazily: the harness sets up the mock engine and requires the program.
     const { PROJECT, readStackConfig, runProgram } = await import("../../tests/harness");
     const config = withSecretPlaceholders(readStackConfig(stack)) as Record<string, unknown>;
-    const run = await runProgram(stack, config);
+    // As a preview (isDryRun): what `pulumi preview` would show, so a stack whose domain is still the
+    // placeholder can be planned (only `pulumi up` refuses it: config/deploy-guard.ts).
+    const run = await runProgram(stack, config, { preview: true });
     return planFromResources(toPlanResources(run.resources), stack, PROJECT);
 }
 

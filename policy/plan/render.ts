@@ -119,9 +119,11 @@ export function renderPlan(snapshot: Snapshot, resources: PlanResource[]): strin
     out.push(`${`$${snapshot.cost.total.toFixed(2)}`.padStart(9)}  TOTAL per month (${snapshot.cost.freeResources} resources cost nothing by themselves)`);
     out.push(`  assumptions: Spot = ${ASSUMPTIONS.spotFactor} × on-demand, ${ASSUMPTIONS.albLcus} LCU per ALB, ${ASSUMPTIONS.natGbPerMonth} GB per NAT (${ASSUMPTIONS.natGbImageLayers} GB of it image layers), flow logs ${ASSUMPTIONS.flowLogGbPerMonth.ALL} GB/month (ALL) or ${ASSUMPTIONS.flowLogGbPerMonth.REJECT} GB (REJECT) per VPC, ${ASSUMPTIONS.logGbPerTaskMonth} GB logs per task-month, ${ASSUMPTIONS.jobMinutesPerRun} min per job run, ${ASSUMPTIONS.alertMessagesPerMonth} alert messages a month; data transfer out not included`);
     out.push("", "== Rollout estimate per service");
-    out.push(`  rollout = waves × (task start ${TASK_START_SECONDS} s + healthyThreshold × interval) + deregistration delay + stopTimeout`);
+    out.push(`  rolling:  rollout = waves × (task start ${TASK_START_SECONDS} s + healthyThreshold × interval) + deregistration delay + stopTimeout`);
+    out.push(`  shifting: rollout = task start + healthyThreshold × interval + shift (canary/linear bakes) + bake + deregistration delay + stopTimeout`);
     for (const r of snapshot.rollouts) {
         out.push(`  ${r.service}: ~${r.totalSeconds} s (${r.formula}); a deploy that never gets healthy is rolled back after ~${r.failureDetectionSeconds} s`);
+        out.push(`    rollback after the traffic moved: ~${r.rollbackSeconds} s (${r.rollbackFormula})`);
     }
     return `${out.join("\n")}\n`;
 }

@@ -19,10 +19,26 @@
  * get healthy is stopped by the circuit breaker after threshold = clamp(ceil(0.5 × desired), 3, 200)
  * failed tasks (ECS developer guide, "deployment circuit breaker"); each failure costs
  * taskStart + max(healthCheckGracePeriod, unhealthyThreshold × interval).
+ *
+ * Blue/green, canary and linear (deploymentConfiguration.strategy; ECS developer guide, "Amazon ECS
+ * blue/green deployments", "... canary ...", "... linear ..."): green starts at the full desired count
+ * beside blue (one wave), then production traffic moves, then blue bakes and is drained:
+ *
+ *   rollout = taskStart + healthyThreshold × interval + shift + bake + deregistrationDelay + stopGrace
+ *   shift   = 0 (BLUE_GREEN) | canaryBake (CANARY) | (ceil(100 / stepPercent) − 1) × stepBake (LINEAR)
+ *
+ * Rollback, once someone (or an alarm) decides the release is bad after its traffic moved:
+ * - rolling: the previous revision rolls out again, the same arithmetic as the rollout;
+ * - blue/green, canary, linear, during the bake: blue still runs and is still registered, so ECS only
+ *   moves the rule's weights back: ROLLBACK_SHIFT_SECONDS, an ASSUMPTION (an ALB rule change applies in
+ *   seconds; no task starts); after the bake, blue is gone and a rollback is a new deployment.
  */
 import type { PlanResource } from "../adapter";
+import { ReleaseStrategy, resolvedRelease, shiftMinutes } from "../../components/release";
 
 export const TASK_START_SECONDS = 45;
+/** Seconds for a weight-only rollback (the listener rule points back at blue). An assumption. */
+export const ROLLBACK_SHIFT_SECONDS = 10;
 
 export interface Rollout {
     service: string;
@@ -36,6 +52,13 @@ export interface Rollout {
     /** Seconds until a deploy whose tasks never become healthy is rolled back (before the rollback itself). */
     failureDetectionSeconds: number;
     formula: string;
+    /** ROLLING, BLUE_GREEN, CANARY or LINEAR. */
+    strategy: string;
+    /** Seconds until every request is served by the previous revision again, once a rollback starts after the traffic moved. */
+    rollbackSeconds: number;
+    /** Seconds after the last traffic shift during which that rollback is weights only (the bake); 0 for rolling. */
+    rollbackWindowSeconds: number;
+    rollbackFormula: string;
 }
 
 export function estimateRollouts(resources: PlanResource[]): Rollout[] {
@@ -76,12 +99,30 @@ export function estimateRollouts(resources: PlanResource[]): Rollout[] {
         const desired = Math.max(i.desiredCount ?? 1, 1);
         const min = i.deploymentMinimumHealthyPercent ?? 100;
         const max = i.deploymentMaximumPercent ?? 200;
-        const extra = Math.max(1, Math.floor((desired * (max - min)) / 100));
+        const dc = i.deploymentConfiguration;
+        const strategy: string = dc?.strategy ?? ReleaseStrategy.Rolling;
+        const shifting = strategy !== ReleaseStrategy.Rolling;
+        // Traffic shifting starts the whole green revision at once.
+        const extra = shifting ? desired : Math.max(1, Math.floor((desired * (max - min)) / 100));
         const waves = Math.ceil(desired / extra);
         const waveSeconds = TASK_START_SECONDS + healthyWait;
         const tailSeconds = drain + stop;
         const threshold = Math.min(200, Math.max(3, Math.ceil(0.5 * desired)));
         const failure = Math.ceil(threshold / extra) * (TASK_START_SECONDS + failWait);
+        const release = shifting ? resolvedRelease({
+            strategy: strategy as ReleaseStrategy,
+            bakeTimeMinutes: dc.bakeTimeInMinutes !== undefined ? Number(dc.bakeTimeInMinutes) : undefined,
+            canaryPercent: dc.canaryConfiguration?.canaryPercent,
+            canaryBakeTimeMinutes: dc.canaryConfiguration?.canaryBakeTimeInMinutes !== undefined ? Number(dc.canaryConfiguration.canaryBakeTimeInMinutes) : undefined,
+            linearStepPercent: dc.linearConfiguration?.stepPercent,
+            linearStepBakeTimeMinutes: dc.linearConfiguration?.stepBakeTimeInMinutes !== undefined ? Number(dc.linearConfiguration.stepBakeTimeInMinutes) : undefined,
+        }) : undefined;
+        const shiftSeconds = release ? shiftMinutes(release) * 60 : 0;
+        const bakeSeconds = release ? release.bakeTimeMinutes * 60 : 0;
+        const totalSeconds = waves * waveSeconds + shiftSeconds + bakeSeconds + tailSeconds;
+        const shiftText = !release ? "" : release.strategy === ReleaseStrategy.Canary
+            ? ` + ${shiftSeconds} s at ${release.canaryPercent} % (canary bake)`
+            : release.strategy === ReleaseStrategy.Linear ? ` + ${shiftSeconds} s of ${release.linearStepPercent} % steps (step bakes)` : "";
         out.push({
             service: svc.name,
             urn: svc.urn,
@@ -89,9 +130,17 @@ export function estimateRollouts(resources: PlanResource[]): Rollout[] {
             waves,
             waveSeconds,
             tailSeconds,
-            totalSeconds: waves * waveSeconds + tailSeconds,
+            totalSeconds,
             failureDetectionSeconds: failure,
-            formula: `${waves} wave(s) × (${TASK_START_SECONDS} s start + ${healthyText}) + ${drain} s drain + ${stop} s stopTimeout`,
+            formula: shifting
+                ? `${strategy}: green at full size (${TASK_START_SECONDS} s start + ${healthyText})${shiftText} + ${bakeSeconds} s bake + ${drain} s drain + ${stop} s stopTimeout of blue`
+                : `${waves} wave(s) × (${TASK_START_SECONDS} s start + ${healthyText}) + ${drain} s drain + ${stop} s stopTimeout`,
+            strategy,
+            rollbackSeconds: shifting ? ROLLBACK_SHIFT_SECONDS : totalSeconds,
+            rollbackWindowSeconds: bakeSeconds,
+            rollbackFormula: shifting
+                ? `weights back to blue (~${ROLLBACK_SHIFT_SECONDS} s) during the ${bakeSeconds} s bake; after it, a new deployment (~${totalSeconds} s)`
+                : "the previous revision rolls out again, by the same arithmetic",
         });
     }
     return out.sort((a, b) => a.urn.localeCompare(b.urn));

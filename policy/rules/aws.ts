@@ -5,6 +5,7 @@
 import { FARGATE_MAX_STOP_TIMEOUT, HEALTH_CHECK_LIMITS, LOG_RETENTION_DAYS, TARGET_HEALTH_CHECK_LIMITS } from "../../components/aws-limits";
 import { fargateSizeProblem } from "../../components/fargate-sizes";
 import { ELB_NAME_MAX, IAM_ROLE_NAME_MAX } from "../../components/names";
+import { releaseProblems, ReleaseStrategy } from "../../components/release";
 import { scheduleExpressionProblems } from "../../components/schedule-expression";
 import { asArray, containersOf, physicalNameLength, ProjectRule, resourceRule, RuleCategory, stackRule, TYPES } from "./util";
 
@@ -177,6 +178,55 @@ export const awsRules: ProjectRule[] = [
             const attached = g.ofType(TYPES.capacityProviders).filter((c) => c.props.clusterName === cluster.props.name).flatMap((c) => asArray<string>(c.props.capacityProviders));
             for (const s of asArray<any>(svc.props.capacityProviderStrategies)) {
                 if (!attached.includes(s.capacityProvider)) report(`service "${svc.name}" uses ${s.capacityProvider}, which cluster "${cluster.name}" does not have (has: ${attached.join(", ") || "none"})`, svc.urn);
+            }
+        }
+    }),
+    stackRule({
+        name: "ecs-traffic-shifting",
+        description: "A blue/green, canary or linear ECS service has an alternate target group, a production listener rule forwarding to both groups, an infrastructure role ECS may assume with AmazonECSInfrastructureRolePolicyForLoadBalancers, and its strategy's settings in AWS's ranges.",
+        category: RuleCategory.Aws,
+        source: "ECS developer guide, Application Load Balancer resources for blue/green, linear, and canary deployments (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/alb-resources-for-blue-green.html), Amazon ECS infrastructure IAM role for load balancers; API reference, DeploymentConfiguration, CanaryConfiguration, LinearConfiguration",
+    }, (g, args, report) => {
+        const shifting = g.ofType(TYPES.service).filter((s) => (s.props.deploymentConfiguration?.strategy ?? ReleaseStrategy.Rolling) !== ReleaseStrategy.Rolling);
+        if (shifting.length === 0) args.notApplicable("no service releases blue/green, canary or linear");
+        const known = (v: unknown) => typeof v === "string" && v.length > 0;
+        for (const svc of shifting) {
+            const dc = svc.props.deploymentConfiguration;
+            const where = `service "${svc.name}" (${dc.strategy})`;
+            // The settings, read back into the release's terms and checked with the components' own ranges.
+            const release = {
+                strategy: dc.strategy,
+                bakeTimeMinutes: dc.bakeTimeInMinutes !== undefined ? Number(dc.bakeTimeInMinutes) : undefined,
+                canaryPercent: dc.canaryConfiguration?.canaryPercent,
+                canaryBakeTimeMinutes: dc.canaryConfiguration?.canaryBakeTimeInMinutes !== undefined ? Number(dc.canaryConfiguration.canaryBakeTimeInMinutes) : undefined,
+                linearStepPercent: dc.linearConfiguration?.stepPercent,
+                linearStepBakeTimeMinutes: dc.linearConfiguration?.stepBakeTimeInMinutes !== undefined ? Number(dc.linearConfiguration.stepBakeTimeInMinutes) : undefined,
+            };
+            for (const problem of releaseProblems(release, "deploymentConfiguration", { publicService: asArray(svc.props.loadBalancers).length > 0, exposure: "without a load balancer" })) report(`${where}: ${problem}`, svc.urn);
+            if (dc.strategy === ReleaseStrategy.BlueGreen && dc.bakeTimeInMinutes === undefined) report(`${where}: bakeTimeInMinutes is required with BLUE_GREEN`, svc.urn);
+            const lb = asArray<any>(svc.props.loadBalancers)[0];
+            const adv = lb?.advancedConfiguration;
+            if (!adv) { report(`${where}: loadBalancers[0].advancedConfiguration (alternate target group, production listener rule, role) is missing`, svc.urn); continue; }
+            if (known(adv.alternateTargetGroupArn) && adv.alternateTargetGroupArn === lb.targetGroupArn) report(`${where}: the alternate target group is the production one`, svc.urn);
+            // Both groups on the production rule, or ECS rolls the deployment back ("Both targetGroup and
+            // alternateTargetGroup must be associated with the productionListenerRule or testListenerRule").
+            const rule = g.byRef(adv.productionListenerRule);
+            if (rule && known(lb.targetGroupArn) && known(adv.alternateTargetGroupArn)) {
+                const forwarded = asArray<any>(rule.props.actions).filter((a) => a.type === "forward")
+                    .flatMap((a) => [a.targetGroupArn, ...asArray<any>(a.forward?.targetGroups).map((t) => t.arn)]);
+                for (const [label, arn] of [["target group", lb.targetGroupArn], ["alternate target group", adv.alternateTargetGroupArn]]) {
+                    if (!forwarded.includes(arn)) report(`${where}: the production listener rule "${rule.name}" does not forward to its ${label}`, svc.urn);
+                }
+            }
+            const role = g.byRef(adv.roleArn);
+            if (role) {
+                const trust = typeof role.props.assumeRolePolicy === "string" ? JSON.parse(role.props.assumeRolePolicy) : role.props.assumeRolePolicy;
+                const trusted = asArray<any>(trust?.Statement).some((st) => st.Effect === "Allow" && asArray(st.Principal?.Service).includes("ecs.amazonaws.com") && asArray(st.Action).includes("sts:AssumeRole"));
+                if (!trusted) report(`${where}: role "${role.name}" does not let ecs.amazonaws.com assume it`, svc.urn);
+                const attached = g.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.props.role === role.props.name).map((a) => String(a.props.policyArn));
+                if (!attached.some((arn) => arn.endsWith(":iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers"))) {
+                    report(`${where}: role "${role.name}" lacks the managed policy AmazonECSInfrastructureRolePolicyForLoadBalancers`, svc.urn);
+                }
             }
         }
     }),

@@ -14,6 +14,9 @@ import {
 } from "fargatekit";
 
 import { containerProblems, enumOf, envName, int, logRetention } from "./fields";
+import { ConfigError, didYouMean, parseKey } from "./problems";
+
+export { ConfigError, didYouMean } from "./problems";
 
 /** Where the service's tasks run: public subnets with public IPs (no NAT needed) or private ones behind NAT. */
 export enum TaskSubnets {
@@ -23,7 +26,7 @@ export enum TaskSubnets {
 
 const network = z.strictObject({
     /** The VPC's IPv4 range. */
-    cidrBlock: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/(1[6-9]|2[0-4])$/, "must be an IPv4 CIDR block from /16 to /24").default("10.0.0.0/16"),
+    cidrBlock: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/(1[6-9]|2[0-4])$/, "an IPv4 CIDR block from /16 to /24, such as 10.0.0.0/16").default("10.0.0.0/16"),
     /** Availability zones to span; a load balancer needs at least 2. */
     azCount: int(2, 6).default(2),
     natGateways: enumOf(NatGateways).default(NatGateways.None),
@@ -46,12 +49,12 @@ const cluster = z.strictObject({
 });
 
 const healthCheck = z.strictObject({
-    path: z.string().regex(/^\/[\x21-\x7e]{0,1023}$/, 'must start with "/"').default("/health"),
+    path: z.string().regex(/^\/[\x21-\x7e]{0,1023}$/, 'a path starting with "/"').default("/health"),
     interval: int(...TARGET_HEALTH_CHECK_LIMITS.interval).default(10),
     timeout: int(...TARGET_HEALTH_CHECK_LIMITS.timeout).default(5),
     healthyThreshold: int(...TARGET_HEALTH_CHECK_LIMITS.healthyThreshold).default(2),
     unhealthyThreshold: int(...TARGET_HEALTH_CHECK_LIMITS.unhealthyThreshold).default(3),
-    matcher: z.string().regex(/^([2-4]\d\d)([-,]([2-4]\d\d))*$/, 'must be HTTP codes 200–499 like "200" or "200-299"').default("200"),
+    matcher: z.string().regex(/^([2-4]\d\d)([-,]([2-4]\d\d))*$/, 'HTTP codes from 200 to 499, such as "200", "200,204" or "200-299"').default("200"),
 });
 
 const containerHealthCheck = z.strictObject({
@@ -101,9 +104,9 @@ const loadBalancer = z.strictObject({
 });
 
 const https = z.strictObject({
-    certificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/, "must be arn:aws:acm:<region>:<account>:certificate/<uuid>").optional(),
-    domain: z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a lowercase DNS name such as app.example.com").optional(),
-    hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, "must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ").optional(),
+    certificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/, "an ACM certificate ARN: arn:aws:acm:<region>:<account>:certificate/<uuid>").optional(),
+    domain: z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "a lowercase DNS name such as app.example.com").optional(),
+    hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, "a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ").optional(),
     tlsPolicy: enumOf(TlsPolicy).default(TlsPolicy.Tls13And12),
 });
 
@@ -127,59 +130,6 @@ export const configSchema = {
 type Schema = typeof configSchema;
 export type StackConfig = { [K in keyof Schema]: z.output<Schema[K]> } & { project: string; stack: string };
 
-/** An invalid configuration; `problems` holds one line per problem. */
-export class ConfigError extends Error {
-    constructor(public readonly stack: string, public readonly problems: string[]) {
-        super(`Invalid configuration for stack "${stack}" (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n  - ${problems.join("\n  - ")}`);
-        this.name = "ConfigError";
-    }
-}
-
-function levenshtein(a: string, b: string): number {
-    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
-    for (let j = 1; j <= b.length; j++) d[0][j] = j;
-    for (let i = 1; i <= a.length; i++) {
-        for (let j = 1; j <= b.length; j++) {
-            d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
-        }
-    }
-    return d[a.length][b.length];
-}
-
-/** The closest known key, when it is close enough to be a typo. */
-export function didYouMean(given: string, known: readonly string[]): string | undefined {
-    let best: string | undefined;
-    let bestDistance = Infinity;
-    for (const k of known) {
-        const dist = levenshtein(given, k);
-        if (dist < bestDistance) [best, bestDistance] = [k, dist];
-    }
-    return best !== undefined && bestDistance <= Math.max(2, Math.floor(given.length / 3)) ? best : undefined;
-}
-
-/** The object schema's keys at a path inside a top-level key's schema (for did-you-mean). */
-function knownKeysAt(schema: z.ZodType, path: PropertyKey[]): string[] {
-    let s: any = schema;
-    const unwrap = () => {
-        while (s && (s instanceof z.ZodOptional || s instanceof z.ZodDefault || s instanceof z.ZodNullable)) s = s.unwrap();
-    };
-    unwrap();
-    for (const seg of path) {
-        if (s instanceof z.ZodObject) s = (s.shape as Record<string, z.ZodType>)[String(seg)];
-        else if (s instanceof z.ZodArray) s = s.element;
-        else if (s instanceof z.ZodRecord) s = s.valueType;
-        else return [];
-        unwrap();
-    }
-    return s instanceof z.ZodObject ? Object.keys(s.shape) : [];
-}
-
-function valueAt(value: unknown, path: PropertyKey[]): unknown {
-    return path.reduce<unknown>((v, seg) => (v !== null && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[seg] : undefined), value);
-}
-
-const show = (v: unknown) => (v === undefined ? "nothing" : JSON.stringify(v));
-
 /** Parses a raw Pulumi config value: structured values arrive as JSON, plain ones as strings. */
 function parseRaw(raw: string): unknown {
     try {
@@ -189,9 +139,28 @@ function parseRaw(raw: string): unknown {
     }
 }
 
+/** What the rules see of a list key that did not parse whole: the items that did, undefined for the others. */
+type Items<T> = T extends readonly (infer I)[] ? readonly (I | undefined)[] : never;
+/** The config as far as it parsed. A rule reads only the keys and fields it declares. */
+export type ParsedConfig = Omit<StackConfig, "jobs"> & { jobs: Items<StackConfig["jobs"]> };
+type TopKey = keyof Schema;
+/** A top-level key, or one field of a top-level key that is a map of fields (`service.cpu`). */
+type Read = TopKey | `${TopKey}.${string}`;
+
+/**
+ * A rule over more than one field, with what it reads: it runs when all of that parsed, whatever
+ * else failed. A key that is a map of fields counts as read when the fields named parsed; a list
+ * key gives the rule the items that parsed.
+ */
+interface Rule {
+    reads: readonly Read[];
+    problems(c: ParsedConfig): string[];
+}
+
 /**
  * Validates raw config (the project's keys without the `<project>:` prefix) into a StackConfig,
- * or throws a ConfigError listing every problem.
+ * or throws a ConfigError listing every problem. Every top-level key is parsed on its own, and every
+ * rule runs whose keys and fields parsed: one run reports all.
  */
 export function parseConfig(raw: Record<string, unknown>, project: string, stack: string): StackConfig {
     const schema: Record<string, z.ZodType> = configSchema;
@@ -203,77 +172,110 @@ export function parseConfig(raw: Record<string, unknown>, project: string, stack
             problems.push(`${project}:${key}: unknown key${hint ? `; did you mean "${project}:${hint}"?` : ""} Known keys: ${known.join(", ")}`);
         }
     }
-    const out: Record<string, unknown> = { project, stack };
+    const parsed: Record<string, unknown> = { project, stack };
+    /** The fields that parsed, of a key that is a map of fields and did not parse whole. */
+    const partial = new Map<string, Set<string>>();
     for (const [key, keySchema] of Object.entries(schema)) {
-        const result = keySchema.safeParse(raw[key]);
-        if (result.success) {
-            out[key] = result.data;
-            continue;
-        }
-        for (const issue of result.error.issues) {
-            const where = [`${project}:${key}`, ...issue.path.map(String)].join(".");
-            if (issue.code === "unrecognized_keys") {
-                const keys = knownKeysAt(keySchema, issue.path);
-                for (const k of issue.keys) {
-                    const hint = didYouMean(k, keys);
-                    problems.push(`${where}.${k}: unknown key${hint ? `; did you mean "${hint}"?` : ""} Allowed: ${keys.join(", ")}`);
-                }
-            } else {
-                problems.push(`${where}: ${issue.message}; got ${show(valueAt(raw[key], issue.path))}`);
-            }
+        const result = parseKey(keySchema, raw[key], `${project}:${key}`);
+        problems.push(...result.problems);
+        if (result.parsed) parsed[key] = result.value;
+        else if (result.items) parsed[key] = result.items;
+        else if (result.fields) {
+            parsed[key] = result.fields;
+            partial.set(key, new Set(Object.keys(result.fields)));
         }
     }
-    if (problems.length === 0) problems.push(...crossFieldProblems(out as StackConfig));
+    const readable = (read: string) => {
+        const [key, field] = read.split(".", 2);
+        const fields = partial.get(key);
+        return key in parsed && (!fields || (field !== undefined && fields.has(field)));
+    };
+    for (const r of rules) {
+        if (r.reads.every(readable)) problems.push(...r.problems(parsed as ParsedConfig));
+    }
     if (problems.length > 0) throw new ConfigError(stack, problems);
-    return out as StackConfig;
+    return parsed as StackConfig;
 }
 
 /** The project directory (where Pulumi.yaml is): `image.context` is relative to it. */
 export const PROJECT_DIR = path.resolve(__dirname, "..");
 
-/** Rules that involve more than one key. */
-export function crossFieldProblems(c: StackConfig): string[] {
-    const p: string[] = [];
-    const k = (key: string) => `${c.project}:${key}`;
-    const s = c.service;
-    p.push(...containerProblems((field) => k(`service.${field}`), "service.environment", s));
-    if (s.autoscaling) {
-        const a = s.autoscaling;
-        if (a.minCount > a.maxCount) p.push(`${k("service.autoscaling")}: minCount ${a.minCount} is greater than maxCount ${a.maxCount}`);
-        if (s.desiredCount < a.minCount || s.desiredCount > a.maxCount) {
-            p.push(`${k("service.desiredCount")}: got ${s.desiredCount}; must lie between autoscaling.minCount ${a.minCount} and autoscaling.maxCount ${a.maxCount}`);
-        }
-    }
-    if (s.healthCheck.timeout >= s.healthCheck.interval) {
-        p.push(`${k("service.healthCheck.timeout")}: got ${s.healthCheck.timeout}; must be less than healthCheck.interval (${s.healthCheck.interval})`);
-    }
-    if (s.containerHealthCheck.timeout >= s.containerHealthCheck.interval) {
-        p.push(`${k("service.containerHealthCheck.timeout")}: got ${s.containerHealthCheck.timeout}; must be less than containerHealthCheck.interval (${s.containerHealthCheck.interval})`);
-    }
-    if (s.exec && s.readonlyRootFilesystem === true) {
-        p.push(`${k("service.readonlyRootFilesystem")}: got true with service.exec true; ECS Exec needs a writable root filesystem (its agent writes there). Turn one off.`);
-    }
-    if (s.subnets === TaskSubnets.Private && c.network.natGateways === NatGateways.None) {
-        p.push(`${k("service.subnets")}: got "private" with network.natGateways "none"; tasks in private subnets need a NAT gateway ("single" or "perAz") to pull images, or use "public"`);
-    }
-    try {
-        planSubnets(c.network.cidrBlock, c.network.azCount);
-    } catch (e) {
-        p.push(`${k("network.cidrBlock")}: got "${c.network.cidrBlock}"; ${(e as Error).message}`);
-    }
-    // The build context is read when the program runs, after the network and registry are declared:
-    // check it here so a wrong path fails before any resource.
-    const context = path.resolve(PROJECT_DIR, c.image.context);
-    if (!existsSync(context)) p.push(`${k("image.context")}: got "${c.image.context}"; no such directory under ${PROJECT_DIR}`);
-    else if (!existsSync(path.join(context, c.image.dockerfile))) p.push(`${k("image.dockerfile")}: got "${c.image.dockerfile}"; not found in ${context}`);
-    if (c.https) {
-        if (!c.https.certificateArn && !c.https.domain) p.push(`${k("https")}: needs certificateArn or domain (with hostedZoneId)`);
-        if (c.https.certificateArn && c.https.domain) p.push(`${k("https")}: give certificateArn or domain, not both`);
-        if (c.https.domain && !c.https.hostedZoneId) p.push(`${k("https.hostedZoneId")}: required with https.domain "${c.https.domain}"`);
-    }
-    p.push(...jobsProblems(c.project, c.jobs));
-    return p;
-}
+/** The rules that involve more than one field. */
+const rules: Rule[] = [
+    {
+        reads: ["service.cpu", "service.memory", "service.secrets", "service.environment"],
+        problems: (c) => containerProblems((field) => `${c.project}:service.${field}`, "service.environment", c.service),
+    },
+    {
+        reads: ["service.autoscaling", "service.desiredCount"],
+        problems: ({ project, service: { autoscaling: a, desiredCount } }) => {
+            const p: string[] = [];
+            if (a && a.minCount > a.maxCount) p.push(`${project}:service.autoscaling: minCount ${a.minCount} is greater than maxCount ${a.maxCount}`);
+            if (a && (desiredCount < a.minCount || desiredCount > a.maxCount)) {
+                p.push(`${project}:service.desiredCount: got ${desiredCount}; allowed: between autoscaling.minCount ${a.minCount} and autoscaling.maxCount ${a.maxCount}`);
+            }
+            return p;
+        },
+    },
+    {
+        reads: ["service.healthCheck"],
+        problems: ({ project, service: { healthCheck: h } }) => h.timeout >= h.interval
+            ? [`${project}:service.healthCheck.timeout: got ${h.timeout}; allowed: less than healthCheck.interval (${h.interval})`]
+            : [],
+    },
+    {
+        reads: ["service.containerHealthCheck"],
+        problems: ({ project, service: { containerHealthCheck: h } }) => h.timeout >= h.interval
+            ? [`${project}:service.containerHealthCheck.timeout: got ${h.timeout}; allowed: less than containerHealthCheck.interval (${h.interval})`]
+            : [],
+    },
+    {
+        reads: ["service.exec", "service.readonlyRootFilesystem"],
+        problems: ({ project, service: s }) => s.exec && s.readonlyRootFilesystem === true
+            ? [`${project}:service.readonlyRootFilesystem: got true with service.exec true; ECS Exec needs a writable root filesystem (its agent writes there). Turn one off.`]
+            : [],
+    },
+    {
+        reads: ["service.subnets", "network.natGateways"],
+        problems: (c) => c.service.subnets === TaskSubnets.Private && c.network.natGateways === NatGateways.None
+            ? [`${c.project}:service.subnets: got "private" with network.natGateways "none"; tasks in private subnets need a NAT gateway ("single" or "perAz") to pull images, or use "public"`]
+            : [],
+    },
+    {
+        reads: ["network.cidrBlock", "network.azCount"],
+        problems: (c) => {
+            try {
+                planSubnets(c.network.cidrBlock, c.network.azCount);
+                return [];
+            } catch (e) {
+                return [`${c.project}:network.cidrBlock: got "${c.network.cidrBlock}"; ${(e as Error).message}`];
+            }
+        },
+    },
+    {
+        // The build context is read when the program runs, after the network and registry are
+        // declared: check it here so a wrong path fails before any resource.
+        reads: ["image.context", "image.dockerfile"],
+        problems: ({ project, image }) => {
+            const context = path.resolve(PROJECT_DIR, image.context);
+            if (!existsSync(context)) return [`${project}:image.context: got "${image.context}"; no such directory under ${PROJECT_DIR}`];
+            if (!existsSync(path.join(context, image.dockerfile))) return [`${project}:image.dockerfile: got "${image.dockerfile}"; not found in ${context}`];
+            return [];
+        },
+    },
+    {
+        reads: ["https.certificateArn", "https.domain", "https.hostedZoneId"],
+        problems: ({ project, https }) => {
+            const p: string[] = [];
+            if (!https) return p;
+            if (!https.certificateArn && !https.domain) p.push(`${project}:https: needs certificateArn or domain (with hostedZoneId)`);
+            if (https.certificateArn && https.domain) p.push(`${project}:https: give certificateArn or domain, not both`);
+            if (https.domain && !https.hostedZoneId) p.push(`${project}:https.hostedZoneId: required with https.domain "${https.domain}"`);
+            return p;
+        },
+    },
+    { reads: ["jobs"], problems: (c) => jobsProblems(c.project, c.jobs) },
+];
 
 /** Reads and validates the current stack's configuration from the Pulumi engine. */
 export function loadConfig(): StackConfig {

@@ -136,10 +136,14 @@ function answerInvoke(token: string, args: Record<string, any>): Record<string, 
     }
 }
 
-/** Reads a stack file's config section into `{ "<project>:<key>": value }`. */
+/** Reads a committed stack file's config section into `{ "<project>:<key>": value }`. */
 export function readStackConfig(stack: string): Record<string, unknown> {
-    const text = readFileSync(path.join(__dirname, "..", `Pulumi.${stack}.yaml`), "utf8");
-    return parseStackYaml(text);
+    return readStackFile(path.join(__dirname, "..", `Pulumi.${stack}.yaml`));
+}
+
+/** Reads any stack file's config section (a `Pulumi.<stack>.yaml` by path). */
+export function readStackFile(file: string): Record<string, unknown> {
+    return parseStackYaml(readFileSync(file, "utf8"));
 }
 
 /** The program's config keys (without the project prefix) of a stack file. */

@@ -124,7 +124,8 @@ function outputsFor(type: string, name: string, inputs: Record<string, any>): { 
     }
 }
 
-function answerInvoke(token: string, args: Record<string, any>): Record<string, any> {
+/** The answer a test engine gives to an invoke the program makes (realistic values for this account and region). */
+export function answerInvoke(token: string, args: Record<string, any>): Record<string, any> {
     switch (token) {
         case "aws:index/getAvailabilityZones:getAvailabilityZones": return { names: AZS, zoneIds: AZS.map((_, i) => `use1-az${i + 1}`), id: REGION };
         case "aws:index/getCallerIdentity:getCallerIdentity": return { accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/ci`, userId: "AIDAEXAMPLE", id: ACCOUNT };

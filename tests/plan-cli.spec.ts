@@ -9,6 +9,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { stableStringify } from "../policy/plan/snapshot";
+import { early } from "./early";
 
 const ROOT = path.join(__dirname, "..");
 
@@ -50,35 +51,45 @@ function planIntoSlowReader(args: string[]): Promise<CliRun> {
     return collect(spawn("sh", ["-c", script, ...planCommand(), ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] }));
 }
 
+/** A stack file with three mistakes: an unknown key, a value out of range, a cpu/memory pair. */
+function badStackFile(): string {
+    const dir = mkdtempSync(path.join(tmpdir(), "fargatekit-plan-"));
+    const file = path.join(dir, "Pulumi.dev.yaml");
+    writeFileSync(file, [
+        "config:",
+        "  webapp:servce: {}",
+        "  webapp:network:",
+        "    azCount: 1",
+        "  webapp:service:",
+        "    cpu: 256",
+        "    memory: 4096",
+    ].join("\n"));
+    return file;
+}
+
+const missingStack = early(() => plan(["staging"]));
+const missingDiff = early(() => plan(["dev", "--diff", "old.json"]));
+const badConfig = early(() => plan([badStackFile()]));
+const slowPipe = early(() => planIntoSlowReader(["prod", "--json", "-"]));
+
 describe("npm run plan, the command", function () {
     this.timeout(60_000);
 
     it("a stack without a stack file: one line naming the file and the stacks there, exit 2", async () => {
-        const run = await plan(["staging"]);
+        const run = await missingStack();
         assert.equal(run.code, 2);
         assert.equal(run.stdout, "");
         assert.equal(run.stderr, `plan: no stack file ${path.join(ROOT, "Pulumi.staging.yaml")}; stacks there: dev, prod\n`);
     });
 
     it("a missing --diff file: one line naming it and how to make one, exit 2, before the program runs", async () => {
-        const run = await plan(["dev", "--diff", "old.json"]);
+        const run = await missingDiff();
         assert.equal(run.code, 2);
         assert.equal(run.stderr, `plan: --diff ${path.join(ROOT, "old.json")}: no such file; make it on the base commit with \`npm run plan -- <stack> --json <file>\`\n`);
     });
 
     it("a bad stack config: the headline and every problem, no stack trace, exit 2", async () => {
-        const dir = mkdtempSync(path.join(tmpdir(), "fargatekit-plan-"));
-        const file = path.join(dir, "Pulumi.dev.yaml");
-        writeFileSync(file, [
-            "config:",
-            "  webapp:servce: {}",
-            "  webapp:network:",
-            "    azCount: 1",
-            "  webapp:service:",
-            "    cpu: 256",
-            "    memory: 4096",
-        ].join("\n"));
-        const run = await plan([file]);
+        const run = await badConfig();
         assert.equal(run.code, 2);
         assert.equal(run.stdout, "");
         assert.deepEqual(run.stderr.split("\n"), [
@@ -91,7 +102,7 @@ describe("npm run plan, the command", function () {
     });
 
     it("--json - through a pipe whose reader is slow: every byte, valid JSON, exit 0", async () => {
-        const run = await planIntoSlowReader(["prod", "--json", "-"]);
+        const run = await slowPipe();
         assert.equal(run.stderr, "exit=0\n");
         const bytes = Buffer.byteLength(run.stdout);
         // More than a pipe holds (64 KiB on Linux): the process must wait for the reader.

@@ -7,21 +7,27 @@
  */
 import { strict as assert } from "node:assert";
 import { readStackConfig } from "./harness";
+import { early } from "./early";
 import { EngineRun, previewLikePulumi, projectFile } from "./pulumi-engine";
 
 /** What the CLI prints of a run: the engine's log lines other than debug ones. */
 const printed = (run: EngineRun) => run.logs.filter((l) => l.severity !== "debug");
 
+const { options } = projectFile();
+const badConfig = early(() => previewLikePulumi("dev", {
+    ...readStackConfig("dev"),
+    "webapp:network": { azCount: 1 },
+    "webapp:service": { cpu: 256, memory: 4096 },
+}, options));
+// tests/fixtures/type-error/index.ts assigns a string to a number: Pulumi's default TypeScript support
+// (its own ts-node) refuses it with TS2322 before the first resource.
+const typeError = early(() => previewLikePulumi("dev", {}, options, "tests/fixtures/type-error/index.ts"));
+
 describe("pulumi preview with Pulumi.yaml's runtime options", function () {
     this.timeout(60_000);
-    const { options } = projectFile();
 
     it("a bad stack config: one error, the headline and every problem, no stack trace; nothing but the stack registered", async () => {
-        const run = await previewLikePulumi("dev", {
-            ...readStackConfig("dev"),
-            "webapp:network": { azCount: 1 },
-            "webapp:service": { cpu: 256, memory: 4096 },
-        }, options);
+        const run = await badConfig();
         assert.deepEqual(printed(run), [{
             severity: "error",
             message: [
@@ -36,9 +42,7 @@ describe("pulumi preview with Pulumi.yaml's runtime options", function () {
     });
 
     it("does not type-check: a program with a type error runs (npm test type-checks; npm run bench:startup times the difference)", async () => {
-        // tests/fixtures/type-error/index.ts assigns a string to a number: Pulumi's default TypeScript
-        // support (its own ts-node) refuses it with TS2322 before the first resource.
-        const run = await previewLikePulumi("dev", {}, options, "tests/fixtures/type-error/index.ts");
+        const run = await typeError();
         assert.deepEqual(printed(run), []);
         assert.equal(run.code, 0, run.stderr);
         assert.deepEqual(run.registered, ["pulumi:pulumi:Stack::webapp-dev"]);

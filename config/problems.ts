@@ -27,9 +27,9 @@ export class ConfigError extends RunError {
     }
 
     /**
-     * What `util.inspect` shows (console.error, Node's report of an uncaught error, Pulumi's runner for
-     * errors that are not RunErrors): the headline and every problem. No stack frames: they point into
-     * the config loader, not at the mistake.
+     * What `util.inspect` shows (console.log/error, Pulumi's runner for errors that are not
+     * RunErrors): the headline and every problem. No stack frames: they point into the config
+     * loader, not at the mistake. (Node's own report of an uncaught error ignores this.)
      */
     [inspect.custom](): string {
         return `${this.name}: ${this.message}`;

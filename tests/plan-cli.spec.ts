@@ -5,7 +5,7 @@
  */
 import { strict as assert } from "node:assert";
 import { ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { stableStringify } from "../policy/plan/snapshot";
@@ -51,8 +51,8 @@ function planIntoSlowReader(args: string[]): Promise<CliRun> {
     return collect(spawn("sh", ["-c", script, ...planCommand(), ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] }));
 }
 
-/** A stack file with three mistakes: an unknown key, a value out of range, a cpu/memory pair. */
-function badStackFile(): string {
+/** Plans a stack file with three mistakes (an unknown key, a value out of range, a cpu/memory pair). */
+async function planBadStackFile(): Promise<CliRun> {
     const dir = mkdtempSync(path.join(tmpdir(), "fargatekit-plan-"));
     const file = path.join(dir, "Pulumi.dev.yaml");
     writeFileSync(file, [
@@ -64,12 +64,16 @@ function badStackFile(): string {
         "    cpu: 256",
         "    memory: 4096",
     ].join("\n"));
-    return file;
+    try {
+        return await plan([file]);
+    } finally {
+        rmSync(dir, { recursive: true, force: true });
+    }
 }
 
 const missingStack = early(() => plan(["staging"]));
 const missingDiff = early(() => plan(["dev", "--diff", "old.json"]));
-const badConfig = early(() => plan([badStackFile()]));
+const badConfig = early(planBadStackFile);
 const slowPipe = early(() => planIntoSlowReader(["prod", "--json", "-"]));
 
 describe("npm run plan, the command", function () {

@@ -9,14 +9,14 @@ export const int = (lo: number, hi: number) => z.number().int().min(lo).max(hi);
 export const enumOf = <T extends Record<string, string>>(e: T) => z.enum(Object.values(e) as [string, ...string[]]) as unknown as z.ZodType<T[keyof T]>;
 
 /** An environment variable name. */
-export const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a valid environment variable name");
+export const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name: letters, digits and _, not starting with a digit");
 
 /** ARNs of the customer-managed KMS keys of a container's secrets (checked by containerProblems). */
 export const kmsKeyArns = z.array(z.string()).default([]);
 
 /** A retention CloudWatch Logs accepts (PutRetentionPolicy). */
 export const logRetention = z.number().refine((v) => (LOG_RETENTION_DAYS as readonly number[]).includes(v), {
-    message: `must be one of ${LOG_RETENTION_DAYS.join(", ")}`,
+    message: `one of ${LOG_RETENTION_DAYS.join(", ")} (days CloudWatch Logs offers)`,
 });
 
 /**

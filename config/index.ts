@@ -10,13 +10,15 @@ import { z } from "zod";
 import { alertsSchema } from "./alerts";
 import { jobsProblems, jobsSchema } from "./jobs";
 import {
-    alertsNamePrefix, ContainerInsights, environmentAlertsProblems, EnvironmentArgs, FLOW_LOG_DEFAULTS, FLOW_LOG_S3_MAX_DAYS, FlowLogDestination, flowLogsProblems, FlowLogTrafficType,
-    contextEntries, ImagePlatform, NatGateways, planSubnets, TlsPolicy,
+    alertsNamePrefix, ContainerInsights, contextEntries, environmentAlertsProblems, EnvironmentArgs, FLOW_LOG_DEFAULTS, FLOW_LOG_S3_MAX_DAYS,
+    FlowLogDestination, flowLogsProblems, FlowLogTrafficType, ImagePlatform, NatGateways, planSubnets, TlsPolicy,
 } from "fargatekit";
 import { servicesProblems, servicesSchema } from "./services";
 
 import { enumOf, int } from "./fields";
+import { ConfigError, didYouMean, parseKey } from "./problems";
 
+export { ConfigError, didYouMean } from "./problems";
 export { TaskSubnets } from "fargatekit";
 
 /** VPC flow logs (Security Hub EC2.6); retention is checked against the destination in crossFieldProblems. */
@@ -29,7 +31,7 @@ const flowLogs = z.strictObject({
 
 const network = z.strictObject({
     /** The VPC's IPv4 range. */
-    cidrBlock: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/(1[6-9]|2[0-4])$/, "must be an IPv4 CIDR block from /16 to /24").default("10.0.0.0/16"),
+    cidrBlock: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/(1[6-9]|2[0-4])$/, "an IPv4 CIDR block from /16 to /24, such as 10.0.0.0/16").default("10.0.0.0/16"),
     /** Availability zones to span; a load balancer needs at least 2 (checked with the services). */
     azCount: int(1, 6).default(2),
     natGateways: enumOf(NatGateways).default(NatGateways.None),
@@ -54,7 +56,7 @@ const image = z.strictObject({
      * A prebuilt image to run instead of building: `<registry>/<repo>@sha256:<64 hex>` (the deploy
      * workflow promotes dev's `imageRef` to prod this way). Nothing is built when it is set.
      */
-    ref: z.string().regex(/^[a-z0-9.-]+(:\d+)?\/[a-z0-9._\/-]+(:[\w.-]{1,128})?@sha256:[0-9a-f]{64}$/, "must be an image reference pinned by digest, <registry>/<repository>@sha256:<64 hex digits>").optional(),
+    ref: z.string().regex(/^[a-z0-9.-]+(:\d+)?\/[a-z0-9._\/-]+(:[\w.-]{1,128})?@sha256:[0-9a-f]{64}$/, "an image reference pinned by digest, <registry>/<repository>@sha256:<64 hex digits>").optional(),
 });
 
 const cluster = z.strictObject({
@@ -71,9 +73,9 @@ const loadBalancer = z.strictObject({
 });
 
 const https = z.strictObject({
-    certificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/, "must be arn:aws:acm:<region>:<account>:certificate/<uuid>").optional(),
-    domain: z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a lowercase DNS name such as app.example.com").optional(),
-    hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, "must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ").optional(),
+    certificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/, "an ACM certificate ARN: arn:aws:acm:<region>:<account>:certificate/<uuid>").optional(),
+    domain: z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "a lowercase DNS name such as app.example.com").optional(),
+    hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, "a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ").optional(),
     tlsPolicy: enumOf(TlsPolicy).default(TlsPolicy.Tls13And12),
 });
 
@@ -103,72 +105,6 @@ export type StackConfig = { [K in keyof Schema]: z.output<Schema[K]> } & { proje
 const _isEnvironmentArgs: EnvironmentArgs = {} as StackConfig;
 void _isEnvironmentArgs;
 
-/** An invalid configuration; `problems` holds one line per problem. */
-export class ConfigError extends Error {
-    constructor(public readonly stack: string, public readonly problems: string[]) {
-        super(`Invalid configuration for stack "${stack}" (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n  - ${problems.join("\n  - ")}`);
-        this.name = "ConfigError";
-    }
-}
-
-function levenshtein(a: string, b: string): number {
-    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
-    for (let j = 1; j <= b.length; j++) d[0][j] = j;
-    for (let i = 1; i <= a.length; i++) {
-        for (let j = 1; j <= b.length; j++) {
-            d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
-        }
-    }
-    return d[a.length][b.length];
-}
-
-/** The closest known key, when it is close enough to be a typo. */
-export function didYouMean(given: string, known: readonly string[]): string | undefined {
-    let best: string | undefined;
-    let bestDistance = Infinity;
-    for (const k of known) {
-        const dist = levenshtein(given, k);
-        if (dist < bestDistance) [best, bestDistance] = [k, dist];
-    }
-    return best !== undefined && bestDistance <= Math.max(2, Math.floor(given.length / 3)) ? best : undefined;
-}
-
-/** The object schema's keys at a path inside a top-level key's schema (for did-you-mean). */
-function knownKeysAt(schema: z.ZodType, path: PropertyKey[]): string[] {
-    let s: any = schema;
-    const unwrap = () => {
-        for (;;) {
-            if (s instanceof z.ZodOptional || s instanceof z.ZodDefault || s instanceof z.ZodNullable) s = s.unwrap();
-            else if (s instanceof z.ZodPipe) s = s.in; // .transform()
-            else break;
-        }
-    };
-    unwrap();
-    for (const seg of path) {
-        if (s instanceof z.ZodObject) s = (s.shape as Record<string, z.ZodType>)[String(seg)];
-        else if (s instanceof z.ZodArray) s = s.element;
-        else if (s instanceof z.ZodRecord) s = s.valueType;
-        else return [];
-        unwrap();
-    }
-    return s instanceof z.ZodObject ? Object.keys(s.shape) : [];
-}
-
-function valueAt(value: unknown, path: PropertyKey[]): unknown {
-    return path.reduce<unknown>((v, seg) => (v !== null && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[seg] : undefined), value);
-}
-
-/** A path with list indexes replaced by the item's `name` where it has one (`services.web.cpu`). */
-function namedPath(value: unknown, path: PropertyKey[]): string[] {
-    return path.map((seg, i) => {
-        const item = typeof seg === "number" ? valueAt(value, path.slice(0, i + 1)) : undefined;
-        const name = item && typeof item === "object" ? (item as Record<string, unknown>).name : undefined;
-        return typeof name === "string" && /^[a-z][a-z0-9-]*$/.test(name) ? name : String(seg);
-    });
-}
-
-const show = (v: unknown) => (v === undefined ? "nothing" : JSON.stringify(v));
-
 /** Parses a raw Pulumi config value: structured values arrive as JSON, plain ones as strings. */
 function parseRaw(raw: string): unknown {
     try {
@@ -178,9 +114,28 @@ function parseRaw(raw: string): unknown {
     }
 }
 
+/** What the rules see of a list key that did not parse whole: the items that did, undefined for the others. */
+type Items<T> = T extends readonly (infer I)[] ? readonly (I | undefined)[] : never;
+/** The config as far as it parsed. A rule reads only the keys and fields it declares. */
+export type ParsedConfig = Omit<StackConfig, "jobs" | "services"> & { jobs: Items<StackConfig["jobs"]>; services: Items<StackConfig["services"]> };
+type TopKey = keyof Schema;
+/** A top-level key, or one field of a top-level key that is a map of fields (`network.natGateways`). */
+type Read = TopKey | `${TopKey}.${string}`;
+
+/**
+ * A rule over more than one field, with what it reads: it runs when all of that parsed, whatever
+ * else failed. A key that is a map of fields counts as read when the fields named parsed; a list
+ * key gives the rule the items that parsed.
+ */
+interface Rule {
+    reads: readonly Read[];
+    problems(c: ParsedConfig): string[];
+}
+
 /**
  * Validates raw config (the project's keys without the `<project>:` prefix) into a StackConfig,
- * or throws a ConfigError listing every problem.
+ * or throws a ConfigError listing every problem. Every top-level key is parsed on its own, and every
+ * rule runs whose keys and fields parsed: one run reports all.
  */
 export function parseConfig(raw: Record<string, unknown>, project: string, stack: string): StackConfig {
     const schema: Record<string, z.ZodType> = configSchema;
@@ -192,69 +147,100 @@ export function parseConfig(raw: Record<string, unknown>, project: string, stack
             problems.push(`${project}:${key}: unknown key${hint ? `; did you mean "${project}:${hint}"?` : ""} Known keys: ${known.join(", ")}`);
         }
     }
-    const out: Record<string, unknown> = { project, stack };
+    const parsed: Record<string, unknown> = { project, stack };
+    /** The fields that parsed, of a key that is a map of fields and did not parse whole. */
+    const partial = new Map<string, Set<string>>();
     for (const [key, keySchema] of Object.entries(schema)) {
-        const result = keySchema.safeParse(raw[key]);
-        if (result.success) {
-            out[key] = result.data;
-            continue;
-        }
-        for (const issue of result.error.issues) {
-            const where = [`${project}:${key}`, ...namedPath(raw[key], issue.path)].join(".");
-            if (issue.code === "unrecognized_keys") {
-                const keys = knownKeysAt(keySchema, issue.path);
-                for (const k of issue.keys) {
-                    const hint = didYouMean(k, keys);
-                    problems.push(`${where}.${k}: unknown key${hint ? `; did you mean "${hint}"?` : ""} Allowed: ${keys.join(", ")}`);
-                }
-            } else {
-                problems.push(`${where}: ${issue.message}; got ${show(valueAt(raw[key], issue.path))}`);
-            }
+        const result = parseKey(keySchema, raw[key], `${project}:${key}`);
+        problems.push(...result.problems);
+        if (result.parsed) parsed[key] = result.value;
+        else if (result.items) parsed[key] = result.items;
+        else if (result.fields) {
+            parsed[key] = result.fields;
+            partial.set(key, new Set(Object.keys(result.fields)));
         }
     }
-    if (problems.length === 0) problems.push(...crossFieldProblems(out as StackConfig));
-    if (raw.service !== undefined && !("services" in raw)) problems.push(`${project}:service: replaced by ${project}:services, a list of services (see README, "Services"); move its keys into an entry with name: web, expose: public, port and route`);
+    const readable = (read: string) => {
+        const [key, field] = read.split(".", 2);
+        const fields = partial.get(key);
+        return key in parsed && (!fields || (field !== undefined && fields.has(field)));
+    };
+    for (const r of rules) {
+        if (r.reads.every(readable)) problems.push(...r.problems(parsed as ParsedConfig));
+    }
+    if (raw.service !== undefined && !("services" in raw)) {
+        problems.push(`${project}:service: replaced by ${project}:services, a list of services (see README, "Services"); move its keys into an entry with name: web, expose: public, port and route`);
+    }
     if (problems.length > 0) throw new ConfigError(stack, problems);
-    return out as StackConfig;
+    return parsed as StackConfig;
 }
 
 /** The project directory (where Pulumi.yaml is): `image.context` is relative to it. */
 export const PROJECT_DIR = path.resolve(__dirname, "..");
 
-/** Rules that involve more than one key. */
-export function crossFieldProblems(c: StackConfig): string[] {
-    const p: string[] = [];
-    const k = (key: string) => `${c.project}:${key}`;
-    p.push(...servicesProblems(c.project, c.services, c.network, c.loadBalancer));
-    p.push(...flowLogsProblems(c.network.flowLogs, (field) => k(`network.flowLogs.${field}`)));
-    try {
-        planSubnets(c.network.cidrBlock, c.network.azCount);
-    } catch (e) {
-        p.push(`${k("network.cidrBlock")}: got "${c.network.cidrBlock}"; ${(e as Error).message}`);
-    }
-    // The build context is read when the program runs, after the network and registry are declared:
-    // check it here so a wrong path fails before any resource.
-    const context = path.resolve(PROJECT_DIR, c.image.context);
-    if (c.image.ref !== undefined) { /* a prebuilt image: nothing is built, the context is not read */ }
-    else if (!existsSync(context)) p.push(`${k("image.context")}: got "${c.image.context}"; no such directory under ${PROJECT_DIR}`);
-    else if (!existsSync(path.join(context, c.image.dockerfile))) p.push(`${k("image.dockerfile")}: got "${c.image.dockerfile}"; not found in ${context}`);
-    else {
-        // The image tag reads the context's ignore file: a pattern Docker would refuse fails here, not mid-deploy.
-        try {
-            contextEntries(context, c.image.dockerfile);
-        } catch (e) {
-            p.push(`${k("image.context")}: got "${c.image.context}"; ${(e as Error).message}`);
-        }
-    }
-    if (c.https) {
-        if (!c.https.certificateArn && !c.https.domain) p.push(`${k("https")}: needs certificateArn or domain (with hostedZoneId)`);
-        if (c.https.certificateArn && c.https.domain) p.push(`${k("https")}: give certificateArn or domain, not both`);
-        if (c.https.domain && !c.https.hostedZoneId) p.push(`${k("https.hostedZoneId")}: required with https.domain "${c.https.domain}"`);
-    }
-    p.push(...jobsProblems(c.project, c.jobs, c.network.natGateways));
-    p.push(...environmentAlertsProblems(c, alertsNamePrefix(c.alerts, c.project, c.stack), `${c.project}:`));
-    return p;
-}
+/** The rules that involve more than one field. */
+const rules: Rule[] = [
+    {
+        // Each service's own cross-field rules, and the rules the services keep together (unique
+        // names and priorities, calls to internal services, ≥ 2 AZs under a load balancer, …).
+        // azCount and the load balancer's settings are read when they parsed (else those checks wait).
+        reads: ["services", "network.natGateways"],
+        problems: (c) => servicesProblems(c.project, c.services, c.network, c.loadBalancer),
+    },
+    {
+        reads: ["network.flowLogs"],
+        problems: (c) => flowLogsProblems(c.network.flowLogs, (field) => `${c.project}:network.flowLogs.${field}`),
+    },
+    {
+        reads: ["network.cidrBlock", "network.azCount"],
+        problems: (c) => {
+            try {
+                planSubnets(c.network.cidrBlock, c.network.azCount);
+                return [];
+            } catch (e) {
+                return [`${c.project}:network.cidrBlock: got "${c.network.cidrBlock}"; ${(e as Error).message}`];
+            }
+        },
+    },
+    {
+        // The build context is read when the program runs, after the network and registry are
+        // declared: check it here so a wrong path fails before any resource. A prebuilt image
+        // (image.ref) builds nothing, so its context is not read.
+        reads: ["image.context", "image.dockerfile", "image.ref"],
+        problems: ({ project, image }) => {
+            if (image.ref !== undefined) return [];
+            const context = path.resolve(PROJECT_DIR, image.context);
+            if (!existsSync(context)) return [`${project}:image.context: got "${image.context}"; no such directory under ${PROJECT_DIR}`];
+            if (!existsSync(path.join(context, image.dockerfile))) return [`${project}:image.dockerfile: got "${image.dockerfile}"; not found in ${context}`];
+            try {
+                // The image tag reads the context's ignore file: a pattern Docker would refuse fails here, not mid-deploy.
+                contextEntries(context, image.dockerfile);
+            } catch (e) {
+                return [`${project}:image.context: got "${image.context}"; ${(e as Error).message}`];
+            }
+            return [];
+        },
+    },
+    {
+        reads: ["https.certificateArn", "https.domain", "https.hostedZoneId"],
+        problems: ({ project, https }) => {
+            const p: string[] = [];
+            if (!https) return p;
+            if (!https.certificateArn && !https.domain) p.push(`${project}:https: needs certificateArn or domain (with hostedZoneId)`);
+            if (https.certificateArn && https.domain) p.push(`${project}:https: give certificateArn or domain, not both`);
+            if (https.domain && !https.hostedZoneId) p.push(`${project}:https.hostedZoneId: required with https.domain "${https.domain}"`);
+            return p;
+        },
+    },
+    { reads: ["jobs", "network.natGateways"], problems: (c) => jobsProblems(c.project, c.jobs, c.network.natGateways) },
+    {
+        reads: ["alerts", "services", "jobs"],
+        problems: (c) => environmentAlertsProblems(
+            { alerts: c.alerts, services: c.services.filter((s) => s !== undefined), jobs: c.jobs.filter((j) => j !== undefined) },
+            alertsNamePrefix(c.alerts, c.project, c.stack), `${c.project}:`,
+        ),
+    },
+];
 
 /** Reads and validates the current stack's configuration from the Pulumi engine. */
 export function loadConfig(): StackConfig {

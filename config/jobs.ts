@@ -23,7 +23,7 @@ const retries = z.strictObject({
 });
 
 export const jobSchema = z.strictObject({
-    name: z.string().regex(JOB_NAME_PATTERN, "must be 1–30 lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen"),
+    name: z.string().regex(JOB_NAME_PATTERN, "1–30 lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen"),
     /** rate(…), cron(…) with 6 fields, or at(…). */
     schedule: z.string().min(1),
     /** IANA time zone the schedule is read in. */
@@ -55,11 +55,16 @@ export type JobConfig = z.output<typeof jobSchema>;
 const _isEnvironmentJob: EnvironmentJobArgs = {} as JobConfig;
 void _isEnvironmentJob;
 
-/** The rules over a job's fields that the schema cannot say alone; every problem, each with its key. */
-export function jobsProblems(project: string, jobs: readonly JobConfig[], natGateways: string): string[] {
+/**
+ * The rules over a job's fields that the schema cannot say alone; every problem, each with its key.
+ * A job that did not parse is undefined here (its schema problems are reported already): the rules
+ * still run on every other one.
+ */
+export function jobsProblems(project: string, jobs: readonly (JobConfig | undefined)[], natGateways: string): string[] {
     const p: string[] = [];
     const seen = new Map<string, number>();
     jobs.forEach((job, i) => {
+        if (!job) return;
         const k = (field: string) => `${project}:jobs.${job.name}.${field}`;
         const first = seen.get(job.name);
         if (first !== undefined) p.push(`${project}:jobs[${i}].name: got "${job.name}", already used by jobs[${first}]; job names must be unique`);

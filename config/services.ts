@@ -130,8 +130,11 @@ const _isEnvironmentService: EnvironmentServiceArgs = {} as ServiceConfig;
 void _isEnvironmentService;
 
 /** The rules over a service's fields and across services that the schema cannot say alone. */
-export function servicesProblems(project: string, services: readonly ServiceConfig[], network: { natGateways: NatGateways; azCount: number }, loadBalancer?: { testListenerCidrs?: string[] }): string[] {
+export function servicesProblems(project: string, listed: readonly (ServiceConfig | undefined)[], network: { natGateways: NatGateways; azCount?: number }, loadBalancer?: { testListenerCidrs?: string[] }): string[] {
     const p: string[] = [];
+    // A service that did not parse is undefined here (its schema problems are reported already):
+    // the rules still run on every other one.
+    const services = listed.filter((s): s is ServiceConfig => s !== undefined);
     for (const s of services) {
         const k = (field: string) => `${project}:services.${s.name}.${field}`;
         p.push(...containerProblems(k, "environment", s));
@@ -160,6 +163,8 @@ export function servicesProblems(project: string, services: readonly ServiceConf
         // Priority range, at most 5 condition values, allowed characters (ELB listener-rule rules).
         if (s.route) p.push(...listenerRuleProblems(s.route).map((problem) => `${k("route")}.${problem}`));
     }
-    p.push(...environmentProblems({ services, network, loadBalancer }, `${project}:`));
+    // The rules the services keep together need all of them: one that did not parse (reported
+    // already) would make a caller look missing or an internal service look uncalled.
+    if (services.length === listed.length) p.push(...environmentProblems({ services, network, loadBalancer }, `${project}:`));
     return p;
 }

@@ -111,8 +111,11 @@ export interface MockWorld {
     ecrImages?: EcrImageId[];
 }
 
-/** The invokes whose answer depends on the world a run simulates; the rest come from fargatekit/testing. */
-function answerInvoke(token: string, args: Record<string, any>, world: MockWorld): Record<string, any> {
+/**
+ * The answer a test engine gives to an invoke the program makes: fargatekit/testing's realistic
+ * values for this account and region, and ListImages from the world a run simulates.
+ */
+export function answerInvoke(token: string, args: Record<string, any>, world: MockWorld = {}): Record<string, any> {
     return mockInvoke(token, args, ENV, {
         // ListImages: one entry per tag (an untagged image has no imageTag).
         "aws:ecr/getImages:getImages": () => ({
@@ -122,10 +125,14 @@ function answerInvoke(token: string, args: Record<string, any>, world: MockWorld
     });
 }
 
-/** Reads a stack file's config section into `{ "<project>:<key>": value }`. */
+/** Reads a committed stack file's config section into `{ "<project>:<key>": value }`. */
 export function readStackConfig(stack: string): Record<string, unknown> {
-    const text = readFileSync(path.join(__dirname, "..", `Pulumi.${stack}.yaml`), "utf8");
-    return parseStackYaml(text);
+    return readStackFile(path.join(__dirname, "..", `Pulumi.${stack}.yaml`));
+}
+
+/** Reads any stack file's config section (a `Pulumi.<stack>.yaml` by path). */
+export function readStackFile(file: string): Record<string, unknown> {
+    return parseStackYaml(readFileSync(file, "utf8"));
 }
 
 /** The program's config keys (without the project prefix) of a stack file. */

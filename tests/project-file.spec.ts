@@ -1,4 +1,7 @@
-/** `pulumi up` runs index.ts with the options in Pulumi.yaml: it must find the component sources. */
+/**
+ * `pulumi up` runs index.ts with the options in Pulumi.yaml: it must find the component sources, and
+ * start without type-checking (tests/pulumi-runner.spec.ts runs it that way).
+ */
 import { strict as assert } from "node:assert";
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
@@ -15,6 +18,16 @@ describe("Pulumi.yaml", () => {
             assert.ok(keys.some((k) => k.startsWith(`${project.name}:`)), `Pulumi.${stack}.yaml uses ${project.name}:`);
             assert.ok(keys.every((k) => k.startsWith(`${project.name}:`) || k.startsWith("aws:")), `only ${project.name}: and aws: keys in Pulumi.${stack}.yaml`);
         }
+    });
+
+    it("starts transpile-only: Pulumi's own (type-checking) ts-node off, ts-node's transpile-only hook on", () => {
+        assert.equal(project.runtime.options.typescript, false);
+        const args: string[] = project.runtime.options.nodeargs.split(/\s+/);
+        const i = args.indexOf("--require");
+        assert.equal(args[i + 1], "ts-node/register/transpile-only");
+        // What `pulumi up` loads is a dependency, installed whatever npm omits.
+        const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8"));
+        assert.ok(pkg.dependencies["ts-node"] && pkg.dependencies.typescript, "ts-node and typescript in dependencies");
     });
 
     it("resolves fargatekit to sources that exist, with no build step after npm ci", () => {

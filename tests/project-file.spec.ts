@@ -1,6 +1,6 @@
 /**
  * `pulumi up` runs index.ts with the options in Pulumi.yaml: it must find the component sources, and
- * start without type-checking (tests/pulumi-runner.spec.ts runs it that way).
+ * start without type-checking (tests/process-pulumi-runner.spec.ts runs it that way).
  */
 import { strict as assert } from "node:assert";
 import { existsSync, readFileSync } from "node:fs";

@@ -7,7 +7,7 @@
  */
 import { strict as assert } from "node:assert";
 import { Alerts, ALARM_KINDS, alarmPeriod, Environment, Exposure, metricAlarmProblems, NO_SUBSCRIPTION_WARNING, PUBLIC_SERVICE_ALARMS, SERVICE_ALARMS } from "fargatekit";
-import { ACCOUNT, committedStack, Graph, projectConfig, RecordedResource, REGION, runComponents, runStack } from "./harness";
+import { ACCOUNT, committedStack, Graph, projectConfig, RecordedResource, REGION, runComponents, refusedRun, runStack } from "./harness";
 import { matches, taskStoppedEvent } from "./event-pattern-model";
 
 const T = {
@@ -359,19 +359,7 @@ for (const stack of ["dev", "prod"] as const) {
     });
 }
 
-/** Runs dev with `override`; returns the refusal (failing the test when resources were made). */
-async function refusal(override: Record<string, unknown>): Promise<Error> {
-    let error: unknown;
-    let registered = -1;
-    try {
-        registered = (await runStack("dev", override)).resources.length;
-    } catch (e) {
-        error = e;
-    }
-    assert.ok(error instanceof Error, `expected a refusal, but ${registered} resources registered`);
-    assert.deepEqual((error as Error & { registered: string[] }).registered, ["pulumi:pulumi:Stack"], "refused before the first resource");
-    return error;
-}
+const refusal = (override: Record<string, unknown>) => refusedRun("dev", override);
 
 const devServices = (edit: (s: any[]) => void) => {
     const s = structuredClone(projectConfig("dev").services) as any[];

@@ -4,6 +4,7 @@
  * invokes it made. Nothing here needs AWS, Docker or the Pulumi CLI.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { strict as assert } from "node:assert";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
@@ -299,6 +300,23 @@ export function resolve<T>(value: pulumi.Input<T>): Promise<T> {
 /** Runs a stack file with some keys replaced (`{ "services": [...] }` replaces the whole key). */
 export function runStack(stack: "dev" | "prod", overrides: Record<string, unknown> = {}, options: RunOptions = {}): Promise<ProgramRun> {
     return runProgram(stack, { ...readStackConfig(stack), ...overrides }, options);
+}
+
+/**
+ * Runs `stack` with `overrides` and returns the error that refused it, asserting it was refused
+ * before the first resource (only the stack itself registered): what every bad-config spec checks.
+ */
+export async function refusedRun(stack: "dev" | "prod", overrides: Record<string, unknown>, options: RunOptions = {}): Promise<Error> {
+    let error: unknown;
+    let registered = -1;
+    try {
+        registered = (await runStack(stack, overrides, options)).resources.length;
+    } catch (e) {
+        error = e;
+    }
+    assert.ok(error instanceof Error, `expected a refusal, but ${registered} resources registered`);
+    assert.deepEqual((error as Error & { registered?: string[] }).registered, ["pulumi:pulumi:Stack"], "refused before the first resource");
+    return error;
 }
 
 const committed = new Map<string, Promise<ProgramRun>>();

@@ -5,7 +5,7 @@
  * leaves the existing routes alone.
  */
 import { strict as assert } from "node:assert";
-import { committedStack, Graph, projectConfig, RecordedResource, runStack } from "./harness";
+import { committedStack, Graph, projectConfig, RecordedResource, refusedRun, runStack } from "./harness";
 
 const T = {
     service: "aws:ecs/service:Service",
@@ -462,20 +462,7 @@ const badServices: { title: string; override: Record<string, unknown>; expect: s
     },
 ];
 
-/** Runs dev with `override`; returns the refusal (failing the test when resources were made). */
-async function refusal(override: Record<string, unknown>): Promise<Error> {
-    let error: unknown;
-    let registered = -1;
-    try {
-        registered = (await runStack("dev", override)).resources.length;
-    } catch (e) {
-        error = e;
-    }
-    assert.ok(error instanceof Error, `expected a refusal, but ${registered} resources registered`);
-    // Only the stack itself exists: the refusal came before the first resource.
-    assert.deepEqual((error as Error & { registered: string[] }).registered, ["pulumi:pulumi:Stack"]);
-    return error;
-}
+const refusal = (override: Record<string, unknown>) => refusedRun("dev", override);
 
 describe("services: bad service lists are refused before any resource, naming the key", () => {
     for (const c of badServices) {

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import type { Config } from "./config.js";
 import { refuseToStart, type ConfigResult } from "./env.js";
 import { createRequestHandler, debugRoutes, type Routes } from "./http-handler.js";
-import { createLogger, type Logger } from "./logger.js";
+import { startProcessLogging, type Logger } from "./logger.js";
 import { installGracefulShutdown, type ShutdownController } from "./shutdown.js";
 
 /**
@@ -37,20 +37,7 @@ export function runHttpService<C extends Config>({ config: result, routes }: Htt
   if (!result.ok) refuseToStart(result.errors);
   const config = result.config;
 
-  const logger = createLogger(config.logLevel, {
-    service: config.serviceName,
-    version: config.appVersion,
-    stack: config.stack,
-  });
-
-  process.on("uncaughtException", (err) => {
-    logger.fatal({ err }, "uncaught exception");
-    process.exit(1);
-  });
-  process.on("unhandledRejection", (reason) => {
-    logger.fatal({ err: reason }, "unhandled promise rejection");
-    process.exit(1);
-  });
+  const logger = startProcessLogging(config);
 
   let shutdown: ShutdownController | undefined;
   const server = createServer(

@@ -1,7 +1,7 @@
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { constants as osConstants } from "node:os";
 import { refuseToStart } from "./env.js";
-import { createLogger } from "./logger.js";
+import { startProcessLogging } from "./logger.js";
 import { loadWorkerConfig, RECEIVE_TIMEOUT_MARGIN_SECONDS } from "./worker/config.js";
 import { handleMessage } from "./worker/messages.js";
 import { Poller } from "./worker/poller.js";
@@ -22,20 +22,7 @@ const result = loadWorkerConfig(process.env);
 if (!result.ok) refuseToStart(result.errors);
 const config = result.config;
 
-const logger = createLogger(config.logLevel, {
-  service: config.serviceName,
-  version: config.appVersion,
-  stack: config.stack,
-});
-
-process.on("uncaughtException", (err) => {
-  logger.fatal({ err }, "uncaught exception");
-  process.exit(1);
-});
-process.on("unhandledRejection", (reason) => {
-  logger.fatal({ err: reason }, "unhandled promise rejection");
-  process.exit(1);
-});
+const logger = startProcessLogging(config);
 
 // Credentials: the task role on ECS (default provider chain). Endpoint: the
 // queue URL's host (SQS's default), or AWS_ENDPOINT_URL_SQS.

@@ -191,6 +191,14 @@ describe("deploy sequence: through the program", function () {
         edit(project, "src/app.ts", (t) => `${t}\n// v2\n`);
         const v2 = await runStack("dev", { image: { context } }, { world, preview: false });
         assert.notEqual(webImage(v2), webImage(v1));
+        // Nothing else changes: only the image and the task definitions that run it (each a new
+        // revision, since a task definition is replaced, never updated; its services then roll to it).
+        const inputsByUrn = (run: ProgramRun) => new Map(run.resources.map((r) => [r.urn, JSON.stringify(r.inputs)]));
+        const [before, after] = [inputsByUrn(v1), inputsByUrn(v2)];
+        assert.deepEqual([...after.keys()].sort(), [...before.keys()].sort(), "the same resources");
+        const changed = [...after].filter(([urn, inputs]) => before.get(urn) !== inputs).map(([urn]) => urn.split("::").slice(-2).join("::").replace(/^.*\$/, "")).sort();
+        const tds = v2.resources.filter((r) => r.type === "aws:ecs/taskDefinition:TaskDefinition").map((r) => `${r.type}::${r.name}`);
+        assert.deepEqual(changed, ["docker-build:index:Image::app", ...tds].sort(), "only the image and the task definitions that run it");
         assert.equal(webImage(v2), v2.outputs.imageRef);
         assert.equal(new Graph(v2).one("docker-build:index:Image").inputs.push, true);
 

@@ -343,9 +343,8 @@ export class Environment extends pulumi.ComponentResource {
         if (image.ref) {
             this.imageRef = pulumi.output(image.ref);
             version = versionOfRef(image.ref);
-            const partition = aws.getPartitionOutput({}, { parent: this }).partition;
-            const arn = ecrRepositoryArn(image.ref);
-            repositoryArn = arn === undefined ? undefined : partition.apply((p) => ecrRepositoryArn(image.ref!, p)!);
+            // No repositoryArn: each task definition derives its pull permission from the image
+            // reference itself (private ECR: exactly that repository; other registries: none).
         } else {
             own.image = new Image("app", {
                 repositoryUrl: this.registry.repositoryUrl,

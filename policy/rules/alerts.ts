@@ -8,16 +8,6 @@ import type { PolicyResource } from "@pulumi/policy";
 import { metricAlarmProblems } from "../../components/alarm-limits";
 import { asArray, isProduction, ProjectRule, resourceRule, RuleCategory, StackGraph, stackRule, statementsOf, TYPES } from "./util";
 
-const T = {
-    alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
-    topic: "aws:sns/topic:Topic",
-    topicPolicy: "aws:sns/topicPolicy:TopicPolicy",
-    subscription: "aws:sns/topicSubscription:TopicSubscription",
-    key: "aws:kms/key:Key",
-    alias: "aws:kms/alias:Alias",
-    rule: "aws:cloudwatch/eventRule:EventRule",
-    target: "aws:cloudwatch/eventTarget:EventTarget",
-};
 
 const SNS_KMS = "SNS developer guide, \"Enable compatibility between event sources from AWS services and encrypted topics\" (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services)";
 
@@ -42,18 +32,18 @@ const accountOf = (arn: string | undefined) => arn?.split(":")[4];
 
 /** Why a publisher (`service`, with its own ARN) cannot deliver to `topicArn` of this graph; empty when it can or the topic is not the stack's. */
 function deliveryProblems(g: StackGraph, service: string, publisherArn: string | undefined, topicArn: string): string[] {
-    const topic = g.ofType(T.topic).find((t) => t.props.arn === topicArn);
+    const topic = g.ofType(TYPES.topic).find((t) => t.props.arn === topicArn);
     if (!topic) return [];
     const p: string[] = [];
-    const policies = [topic.props.policy, ...g.ofType(T.topicPolicy).filter((x) => x.props.arn === topicArn).map((x) => x.props.policy)].filter(Boolean);
+    const policies = [topic.props.policy, ...g.ofType(TYPES.topicPolicy).filter((x) => x.props.arn === topicArn).map((x) => x.props.policy)].filter(Boolean);
     if (!policies.some((doc) => allows(doc, service, ["sns:Publish"], publisherArn, accountOf(publisherArn)))) p.push(`topic "${topic.name}"'s policy does not let ${service} publish for ${publisherArn ?? "it"}`);
     const keyRef = topic.props.kmsMasterKeyId;
     if (keyRef) {
         if (/alias\/aws\//.test(String(keyRef))) {
             p.push(`topic "${topic.name}" is encrypted with the AWS managed key ${keyRef}, whose policy cannot let ${service} use it: use a customer managed key`);
         } else {
-            const alias = g.ofType(T.alias).find((a) => a.props.name === keyRef || a.props.arn === keyRef);
-            const key = g.ofType(T.key).find((k) => [k.props.arn, k.props.id, k.props.keyId].includes(alias ? alias.props.targetKeyId : keyRef));
+            const alias = g.ofType(TYPES.kmsAlias).find((a) => a.props.name === keyRef || a.props.arn === keyRef);
+            const key = g.ofType(TYPES.kmsKey).find((k) => [k.props.arn, k.props.id, k.props.keyId].includes(alias ? alias.props.targetKeyId : keyRef));
             if (key && !allows(key.props.policy, service, ["kms:GenerateDataKey*", "kms:Decrypt"], publisherArn, accountOf(publisherArn))) {
                 p.push(`topic "${topic.name}"'s key "${key.name}" does not let ${service} use kms:GenerateDataKey* and kms:Decrypt`);
             }
@@ -64,7 +54,7 @@ function deliveryProblems(g: StackGraph, service: string, publisherArn: string |
 
 /** The alarms watching an ECS service (dimension ServiceName, on its own or in a metric math query). */
 function alarmsOn(g: StackGraph, serviceName: string): PolicyResource[] {
-    return g.ofType(T.alarm).filter((a) => a.props.dimensions?.ServiceName === serviceName
+    return g.ofType(TYPES.alarm).filter((a) => a.props.dimensions?.ServiceName === serviceName
         || asArray<any>(a.props.metricQueries).some((q) => q.metric?.dimensions?.ServiceName === serviceName)
         || asArray<any>(a.props.metricQueries).some((q) => q.metric?.dimensions?.TargetGroup !== undefined && targetGroupOf(g, serviceName) === q.metric.dimensions.TargetGroup)
         || (a.props.dimensions?.TargetGroup !== undefined && targetGroupOf(g, serviceName) === a.props.dimensions.TargetGroup));
@@ -83,7 +73,7 @@ export const alertRules: ProjectRule[] = [
         description: "Metric alarms keep CloudWatch's limits: period 10/20/30 or a multiple of 60, period × evaluation periods within a day (7 days from an hour up), datapoints ≤ evaluation periods, ≤ 5 actions, one returned expression.",
         category: RuleCategory.Aws,
         source: "CloudWatch API reference, PutMetricAlarm (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html)",
-        types: [T.alarm],
+        types: [TYPES.alarm],
     }, (p, _a, report) => {
         for (const problem of metricAlarmProblems(p)) report(problem);
     }),
@@ -93,13 +83,13 @@ export const alertRules: ProjectRule[] = [
         category: RuleCategory.Aws,
         source: `${SNS_KMS}; CloudWatch user guide, "Confused deputy prevention"; EventBridge user guide, "Amazon SNS permissions"`,
     }, (g, _a, report) => {
-        for (const alarm of g.ofType(T.alarm)) {
+        for (const alarm of g.ofType(TYPES.alarm)) {
             for (const action of [...asArray<string>(alarm.props.alarmActions), ...asArray<string>(alarm.props.okActions)].filter((x) => String(x).includes(":sns:"))) {
                 for (const problem of deliveryProblems(g, "cloudwatch.amazonaws.com", alarm.props.arn, action)) report(`alarm "${alarm.name}": ${problem}`, alarm.urn);
             }
         }
-        for (const target of g.ofType(T.target).filter((t) => String(t.props.arn).includes(":sns:"))) {
-            const rule = g.ofType(T.rule).find((r) => r.props.name === target.props.rule);
+        for (const target of g.ofType(TYPES.eventTarget).filter((t) => String(t.props.arn).includes(":sns:"))) {
+            const rule = g.ofType(TYPES.eventRule).find((r) => r.props.name === target.props.rule);
             for (const problem of deliveryProblems(g, "events.amazonaws.com", rule?.props.arn, target.props.arn)) report(`rule "${rule?.name ?? target.props.rule}": ${problem}`, target.urn);
         }
     }),
@@ -109,7 +99,7 @@ export const alertRules: ProjectRule[] = [
         category: RuleCategory.Aws,
         source: "ECS API reference, DeploymentAlarms (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentAlarms.html)",
     }, (g, _a, report) => {
-        const names = new Set(g.ofType(T.alarm).map((a) => a.props.name));
+        const names = new Set(g.ofType(TYPES.alarm).map((a) => a.props.name));
         for (const svc of g.ofType(TYPES.service)) {
             const alarms = svc.props.alarms;
             if (!alarms?.enable) continue;
@@ -129,7 +119,7 @@ export const alertRules: ProjectRule[] = [
     }, (g, args, report) => {
         const services = g.ofType(TYPES.service).filter((s) => isProduction(s.props));
         if (services.length === 0) args.notApplicable("no production service in this stack");
-        const subscribed = new Set(g.ofType(T.subscription).map((s) => s.props.topic));
+        const subscribed = new Set(g.ofType(TYPES.subscription).map((s) => s.props.topic));
         for (const svc of services) {
             const notifying = alarmsOn(g, svc.props.name).filter((a) => asArray<string>(a.props.alarmActions).some((t) => subscribed.has(t)));
             if (notifying.length === 0) report(`service "${svc.name}": no alarm watching it notifies a topic with a subscriber`, svc.urn);
@@ -144,7 +134,7 @@ export const alertRules: ProjectRule[] = [
         category: RuleCategory.Reliability,
         source: "EventBridge Scheduler user guide, \"Configuring a dead-letter queue\"; ECS developer guide, \"Amazon ECS task state change events\"",
     }, (g, _a, report) => {
-        const rules = g.ofType(T.rule).filter((r) => g.ofType(T.target).some((t) => t.props.rule === r.props.name));
+        const rules = g.ofType(TYPES.eventRule).filter((r) => g.ofType(TYPES.eventTarget).some((t) => t.props.rule === r.props.name));
         for (const s of g.ofType(TYPES.schedule)) {
             const td = s.props.target?.ecsParameters?.taskDefinitionArn;
             if (!td) continue;
@@ -162,7 +152,7 @@ export const alertRules: ProjectRule[] = [
         description: "SNS topics are encrypted at rest with a KMS key.",
         category: RuleCategory.Security,
         source: "AWS Config managed rule sns-encrypted-kms; Checkov CKV_AWS_26",
-        types: [T.topic],
+        types: [TYPES.topic],
     }, (p, _a, report) => {
         if (!p.kmsMasterKeyId) report("no kmsMasterKeyId: the topic is not encrypted at rest");
     }),
@@ -171,7 +161,7 @@ export const alertRules: ProjectRule[] = [
         description: "Symmetric customer managed KMS keys rotate their key material yearly.",
         category: RuleCategory.Security,
         source: "Security Hub KMS.4; Checkov CKV_AWS_7",
-        types: [T.key],
+        types: [TYPES.kmsKey],
     }, (p, _a, report) => {
         const symmetric = (p.customerMasterKeySpec ?? p.keySpec ?? "SYMMETRIC_DEFAULT") === "SYMMETRIC_DEFAULT";
         if (symmetric && p.enableKeyRotation !== true) report("enableKeyRotation is not true");
